@@ -1,0 +1,4 @@
+import { CreateEventStore1763800000000 } from './1763800000000-create-event-store.js';
+
+/** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
+export const MIGRATIONS = [CreateEventStore1763800000000];

@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Database, type Queryable } from '../database/database.js';
+import { EventRegistry } from './event-registry.js';
+import { ConcurrencyError } from './event-store.errors.js';
+import type {
+  AppendResult,
+  EventMetadata,
+  LogCheckpoint,
+  RecordedEvent,
+  StorableEvent,
+} from './event-types.js';
+
+const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
+
+const COLUMNS = `event_id, stream_id, version, position, transaction_id::text AS transaction_id,
+  type, schema_version, data, metadata, occurred_at`;
+const APPENDED_COLUMNS = `event_id, stream_id, version, position, transaction_id::text AS transaction_id,
+  type, schema_version, metadata, occurred_at`;
+
+interface EventRow {
+  event_id: string;
+  stream_id: string;
+  version: number;
+  position: string;
+  transaction_id: string;
+  type: string;
+  schema_version: number;
+  data?: unknown;
+  metadata: EventMetadata;
+  occurred_at: Date;
+}
+
+export interface AppendOptions {
+  metadata?: EventMetadata;
+  occurredAt?: Date;
+  /** Append inside the caller's transaction instead of on its own. */
+  executor?: Queryable;
+}
+
+export interface Snapshot<S = unknown> {
+  streamId: string;
+  version: number;
+  type: string;
+  schemaVersion: number;
+  state: S;
+}
+
+/**
+ * An append-only log of events in PostgreSQL. Generic: it knows streams,
+ * versions and positions, never what the events mean.
+ */
+@Injectable()
+export class EventStore {
+  constructor(
+    private readonly db: Database,
+    private readonly registry: EventRegistry,
+  ) {}
+
+  /**
+   * Appends all events or none, in one statement. The unique (stream_id, version)
+   * constraint is the concurrency check; a stream that is behind the expected
+   * version inserts nothing. Either way the loser gets a ConcurrencyError.
+   */
+  async append<E extends StorableEvent>(
+    streamId: string,
+    events: readonly E[],
+    expectedVersion: number,
+    options: AppendOptions = {},
+  ): Promise<AppendResult<E>> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const occurredAt = options.occurredAt ?? new Date();
+    const metadata = JSON.stringify(options.metadata ?? {});
+    const ids: string[] = [];
+    const versions: number[] = [];
+    const types: string[] = [];
+    const schemaVersions: number[] = [];
+    const data: string[] = [];
+    events.forEach((event, i) => {
+      const { type, schemaVersion } = this.registry.typeOf(event);
+      ids.push(randomUUID());
+      versions.push(expectedVersion + i + 1);
+      types.push(type);
+      schemaVersions.push(schemaVersion);
+      data.push(JSON.stringify(event.data));
+    });
+
+    let rows: EventRow[];
+    try {
+      rows = await this.db.query<EventRow>(
+        `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
+         SELECT e.event_id, $1, e.version, e.type, e.schema_version, e.data::jsonb, $7::jsonb, $8
+           FROM unnest($2::uuid[], $3::int[], $4::text[], $5::int[], $6::text[])
+             AS e(event_id, version, type, schema_version, data)
+          WHERE $9::int = 0
+             OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $9::int)
+         RETURNING ${APPENDED_COLUMNS}`,
+        [streamId, ids, versions, types, schemaVersions, data, metadata, occurredAt, expectedVersion],
+        options.executor,
+      );
+    } catch (error) {
+      if ((error as { constraint?: string }).constraint === STREAM_VERSION_CONSTRAINT) {
+        throw new ConcurrencyError(streamId, expectedVersion, await this.currentVersion(streamId, options.executor));
+      }
+      throw error;
+    }
+    if (rows.length === 0) {
+      throw new ConcurrencyError(streamId, expectedVersion, await this.currentVersion(streamId, options.executor));
+    }
+    const recorded = rows
+      .sort((a, b) => a.version - b.version)
+      .map((row) => this.toRecorded(row, events[row.version - expectedVersion - 1])) as RecordedEvent<E>[];
+    return {
+      streamId,
+      nextExpectedVersion: expectedVersion + events.length,
+      lastPosition: recorded[recorded.length - 1].position,
+      events: recorded,
+    };
+  }
+
+  async currentVersion(streamId: string, executor?: Queryable): Promise<number> {
+    const [row] = await this.db.query<{ version: number | null }>(
+      'SELECT max(version) AS version FROM events WHERE stream_id = $1',
+      [streamId],
+      executor,
+    );
+    return row?.version ?? 0;
+  }
+
+  /** A stream's events in version order, optionally from a version and up to an instant. */
+  async readStream(
+    streamId: string,
+    options: { fromVersion?: number; toVersion?: number; toTime?: Date } = {},
+  ): Promise<RecordedEvent[]> {
+    const rows = await this.db.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events
+        WHERE stream_id = $1 AND version >= $2 AND version <= $3
+          AND ($4::timestamptz IS NULL OR occurred_at <= $4)
+        ORDER BY version`,
+      [streamId, options.fromVersion ?? 1, options.toVersion ?? 2_147_483_647, options.toTime ?? null],
+    );
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  /**
+   * The global log after a checkpoint, in (transaction id, position) order, only
+   * from transactions older than every one still running. An append that began
+   * first and commits last is therefore never passed over: nothing behind it is
+   * returned until it has committed or rolled back.
+   */
+  async readAll(after: LogCheckpoint, limit: number, executor?: Queryable): Promise<RecordedEvent[]> {
+    const rows = await this.db.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events
+        WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id, position
+        LIMIT $3`,
+      [after.transactionId, after.position, limit],
+      executor,
+    );
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  /** The checkpoint of the event at a global position, or undefined if there is none. */
+  async checkpointAt(position: number): Promise<LogCheckpoint | undefined> {
+    const [row] = await this.db.query<{ transaction_id: string }>(
+      'SELECT transaction_id::text AS transaction_id FROM events WHERE position = $1',
+      [position],
+    );
+    return row ? { transactionId: row.transaction_id, position } : undefined;
+  }
+
+  async headPosition(): Promise<number> {
+    const [row] = await this.db.query<{ position: string | null }>('SELECT max(position) AS position FROM events');
+    return Number(row?.position ?? 0);
+  }
+
+  async readSnapshot<S>(streamId: string): Promise<Snapshot<S> | undefined> {
+    const [row] = await this.db.query<{ version: number; type: string; schema_version: number; state: S }>(
+      'SELECT version, type, schema_version, state FROM snapshots WHERE stream_id = $1',
+      [streamId],
+    );
+    return row
+      ? { streamId, version: row.version, type: row.type, schemaVersion: row.schema_version, state: row.state }
+      : undefined;
+  }
+
+  /** Keeps only the newest snapshot of a stream; an older one never overwrites it. */
+  async writeSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.db.query(
+      `INSERT INTO snapshots (stream_id, version, type, schema_version, state)
+       VALUES ($1, $2, $3, $4, $5::jsonb)
+       ON CONFLICT (stream_id) DO UPDATE
+         SET version = excluded.version, type = excluded.type, schema_version = excluded.schema_version,
+             state = excluded.state, created_at = now()
+       WHERE snapshots.version < excluded.version OR snapshots.schema_version <> excluded.schema_version`,
+      [snapshot.streamId, snapshot.version, snapshot.type, snapshot.schemaVersion, JSON.stringify(snapshot.state)],
+    );
+  }
+
+  private toRecorded(row: EventRow, original?: StorableEvent): RecordedEvent {
+    return {
+      eventId: row.event_id,
+      streamId: row.stream_id,
+      version: row.version,
+      position: Number(row.position),
+      transactionId: row.transaction_id,
+      type: row.type,
+      storedSchemaVersion: row.schema_version,
+      occurredAt: row.occurred_at.toISOString(),
+      metadata: row.metadata,
+      event: original ?? this.registry.revive(row.type, row.schema_version, row.data),
+    };
+  }
+}

@@ -1,0 +1,8 @@
+// Raised when a client asks for something the menu does not have. It carries
+// every problem at once so a client can fix its whole request in one go.
+export class MenuError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'MenuError';
+  }
+}

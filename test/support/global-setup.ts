@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+import type { EmbeddedPostgresServer as Server } from '../../src/database/embedded-postgres.js';
+
+/**
+ * Without TEST_DATABASE_URL the suite brings its own PostgreSQL: an embedded
+ * server under .data/, with a database whose name marks it as a test one.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.TEST_DATABASE_URL) return;
+  // Jest loads global setup with Node's own loader, outside its transform and module
+  // mapper, so the TypeScript source is imported through tsx.
+  const { EmbeddedPostgresServer } = (await tsImport('../../src/database/embedded-postgres.ts', import.meta.url)) as {
+    EmbeddedPostgresServer: typeof Server;
+  };
+  const server = await EmbeddedPostgresServer.start({
+    dataDir: resolve(process.cwd(), '.data/test-postgres'),
+    preferredPort: 54339,
+    ephemeralDurability: true,
+  });
+  await server.ensureDatabase('pizzeria_test');
+  process.env.TEST_DATABASE_URL = server.url('pizzeria_test');
+  (globalThis as { __EMBEDDED_PG__?: Server }).__EMBEDDED_PG__ = server;
+}
