@@ -132,8 +132,10 @@ export function evolve(current: PizzaOrderState | null, event: OrderEvent): Pizz
       const { courier, dispatchedAt } = event.data;
       return { ...current, status: 'OUT_FOR_DELIVERY', courier, dispatchedAt, updatedAt: dispatchedAt };
     }
-    case 'OrderDelivered':
-      return { ...current, status: 'DELIVERED', deliveredAt: event.data.deliveredAt, updatedAt: event.data.deliveredAt };
+    case 'OrderDelivered': {
+      const { deliveredAt } = event.data;
+      return { ...current, status: 'DELIVERED', deliveredAt, updatedAt: deliveredAt };
+    }
     case 'OrderPickedUp':
       return { ...current, status: 'PICKED_UP', pickedUpAt: event.data.pickedUpAt, updatedAt: event.data.pickedUpAt };
     case 'OrderCancelled': {
@@ -149,7 +151,13 @@ export function evolve(current: PizzaOrderState | null, event: OrderEvent): Pizz
     }
     case 'PaymentRefunded': {
       const { amountCents, refundedAt } = event.data;
-      return { ...current, paymentStatus: 'REFUNDED', refundedCents: amountCents, refundedAt, updatedAt: refundedAt };
+      return {
+        ...current,
+        paymentStatus: 'REFUNDED',
+        refundedCents: amountCents,
+        refundedAt,
+        updatedAt: refundedAt,
+      };
     }
     default:
       return assertNever(event);

@@ -29,7 +29,9 @@ describe('PizzaOrder.startCooking', () => {
   });
 
   it('fails once payment has already started the cooking', () => {
-    given([placed(), confirmed(), paid()]).when((o) => o.startCooking({ now: at(3) })).thenThrows('ORDER_NOT_CONFIRMED');
+    given([placed(), confirmed(), paid()])
+      .when((o) => o.startCooking({ now: at(3) }))
+      .thenThrows('ORDER_NOT_CONFIRMED');
   });
 
   it.each(['PENDING', 'COOKING', 'READY', 'OUT_FOR_DELIVERY', 'DELIVERED', 'PICKED_UP'] as const)(

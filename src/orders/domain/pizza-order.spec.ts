@@ -92,7 +92,12 @@ describe('PizzaOrder.confirm', () => {
     const order = given([placed()])
       .when((o) => o.confirm({ estimatedReadyAt: iso(30), kitchenNotes: 'no basil', now: at(1) }))
       .then([
-        new OrderConfirmed({ orderId: ORDER_ID, estimatedReadyAt: iso(30), kitchenNotes: 'no basil', confirmedAt: iso(1) }),
+        new OrderConfirmed({
+          orderId: ORDER_ID,
+          estimatedReadyAt: iso(30),
+          kitchenNotes: 'no basil',
+          confirmedAt: iso(1),
+        }),
       ]);
     expect(order.status).toBe('CONFIRMED');
     expect(order.toSnapshot()).toMatchObject({ confirmedAt: iso(1), estimatedReadyAt: iso(30) });
@@ -101,7 +106,9 @@ describe('PizzaOrder.confirm', () => {
   it('defaults the optional fields to null', () => {
     given([placed()])
       .when((o) => o.confirm({ now: at(1) }))
-      .then([new OrderConfirmed({ orderId: ORDER_ID, estimatedReadyAt: null, kitchenNotes: null, confirmedAt: iso(1) })]);
+      .then([
+        new OrderConfirmed({ orderId: ORDER_ID, estimatedReadyAt: null, kitchenNotes: null, confirmedAt: iso(1) }),
+      ]);
   });
 
   it.each(['CONFIRMED', 'COOKING', 'READY', 'OUT_FOR_DELIVERY', 'DELIVERED', 'PICKED_UP'] as const)(
@@ -168,12 +175,13 @@ describe('PizzaOrder.pay', () => {
 });
 
 describe('PizzaOrder.applyDiscount', () => {
+  const discountApplied = (code: string, kind: 'percent' | 'fixed', discountCents: number) =>
+    new DiscountApplied({ orderId: ORDER_ID, code, kind, discountCents, appliedAt: iso(1) });
+
   it('takes a percentage off the subtotal', () => {
     const order = given([placed()])
       .when((o) => o.applyDiscount({ discount: { code: 'WELCOME10', kind: 'percent', percent: 10 }, now: at(1) }))
-      .then([
-        new DiscountApplied({ orderId: ORDER_ID, code: 'WELCOME10', kind: 'percent', discountCents: 430, appliedAt: iso(1) }),
-      ]);
+      .then([discountApplied('WELCOME10', 'percent', 430)]);
     expect(order.discountCents).toBe(430);
     expect(order.totalCents).toBe(3870);
   });
@@ -181,17 +189,15 @@ describe('PizzaOrder.applyDiscount', () => {
   it('takes a fixed amount off', () => {
     const order = given([placed(), confirmed()])
       .when((o) => o.applyDiscount({ discount: { code: 'FIVEOFF', kind: 'fixed', amountCents: 500 }, now: at(1) }))
-      .then([
-        new DiscountApplied({ orderId: ORDER_ID, code: 'FIVEOFF', kind: 'fixed', discountCents: 500, appliedAt: iso(1) }),
-      ]);
+      .then([discountApplied('FIVEOFF', 'fixed', 500)]);
     expect(order.totalCents).toBe(3800);
   });
 
   it('caps the discount at the subtotal, so the total is never negative', () => {
-    const small = placed().data.items.slice(0, 1).map((item) => ({ ...item, quantity: 1, lineTotalCents: 1200 }));
-    const order = given([new OrderPlaced({ ...placed().data, items: small, subtotalCents: 1200 })])
+    const oneMargherita = [{ ...ITEMS[0], quantity: 1, lineTotalCents: 1200 }];
+    const order = given([new OrderPlaced({ ...placed().data, items: oneMargherita, subtotalCents: 1200 })])
       .when((o) => o.applyDiscount({ discount: { code: 'BIG', kind: 'fixed', amountCents: 5000 }, now: at(1) }))
-      .then([new DiscountApplied({ orderId: ORDER_ID, code: 'BIG', kind: 'fixed', discountCents: 1200, appliedAt: iso(1) })]);
+      .then([discountApplied('BIG', 'fixed', 1200)]);
     expect(order.totalCents).toBe(0);
   });
 

@@ -1,0 +1,33 @@
+import { type CanActivate, type ExecutionContext, HttpStatus, Injectable, SetMetadata, applyDecorators } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiError } from '../errors/api-error.js';
+import type { ContextualRequest } from '../http/request-context.js';
+import { StaffToken } from './staff-token.js';
+
+const STAFF_ONLY = 'pizzeria:staff-only';
+
+/**
+ * Runs on every route: marks the request's actor as staff when it carries the
+ * staff token, and turns away requests to staff-only routes that do not.
+ */
+@Injectable()
+export class StaffGuard implements CanActivate {
+  constructor(
+    private readonly token: StaffToken,
+    private readonly reflector: Reflector,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<ContextualRequest>();
+    const verdict = this.token.check(req.header('authorization'));
+    if (req.context) req.context = { ...req.context, actor: verdict === 'staff' ? 'staff' : 'customer' };
+    const staffOnly = this.reflector.getAllAndOverride<boolean>(STAFF_ONLY, [context.getHandler(), context.getClass()]);
+    if (!staffOnly || verdict === 'staff') return true;
+    if (verdict === 'missing') {
+      throw new ApiError(HttpStatus.UNAUTHORIZED, 'STAFF_TOKEN_MISSING', 'This route needs a staff token: Authorization: Bearer <token>');
+    }
+    throw new ApiError(HttpStatus.FORBIDDEN, 'STAFF_TOKEN_INVALID', 'The staff token is not valid');
+  }
+}
+
+export const StaffOnly = () => applyDecorators(SetMetadata(STAFF_ONLY, true));

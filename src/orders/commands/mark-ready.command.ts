@@ -1,0 +1,22 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { EmptyDto } from './dto/order-command.dtos.js';
+import { OrderCommandRunner, type CommandContext, type WriteResult } from './order-command-runner.js';
+
+export class MarkReadyCommand extends Command<WriteResult> {
+  constructor(
+    readonly orderId: string,
+    readonly input: EmptyDto,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(MarkReadyCommand)
+export class MarkReadyHandler implements ICommandHandler<MarkReadyCommand> {
+  constructor(private readonly runner: OrderCommandRunner) {}
+
+  execute({ orderId, input, context }: MarkReadyCommand): Promise<WriteResult> {
+    return this.runner.update(orderId, context, (order, now) => order.markReady({ now }));
+  }
+}

@@ -1,0 +1,84 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../../common/errors/api-error.js';
+import type { ActorKind } from '../../common/http/request-context.js';
+import { Clock } from '../../common/clock.js';
+import { AppConfig } from '../../config/app-config.js';
+import { ConcurrencyError } from '../../event-store/event-store.errors.js';
+import type { PizzaOrder } from '../domain/pizza-order.js';
+import { OrderRepository } from '../order.repository.js';
+import { isOrderId } from '../order-stream.js';
+
+export interface CommandContext {
+  readonly correlationId: string;
+  readonly actor: ActorKind;
+  /** From If-Match: the version the client last saw; a lost race is then not retried. */
+  readonly expectedVersion?: number;
+}
+
+export interface WriteResult {
+  readonly orderId: string;
+  readonly version: number;
+  readonly position: number;
+}
+
+/**
+ * The one loop every order command goes through: load, decide, append with the
+ * expected version, hand the stored events on. Without If-Match, a lost race is
+ * run again against the fresh state, so the client sees success or a state 409.
+ */
+@Injectable()
+export class OrderCommandRunner {
+  constructor(
+    private readonly repository: OrderRepository,
+    private readonly eventBus: EventBus,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(order: PizzaOrder, context: CommandContext, now: Date): Promise<WriteResult> {
+    return this.commit(order, context, now);
+  }
+
+  async update(
+    orderId: string,
+    context: CommandContext,
+    decide: (order: PizzaOrder, now: Date) => void,
+  ): Promise<WriteResult> {
+    if (!isOrderId(orderId)) throw ApiError.orderNotFound(orderId);
+    for (let attempt = 0; ; attempt++) {
+      const order = await this.repository.load(orderId);
+      if (!order) throw ApiError.orderNotFound(orderId);
+      if (context.expectedVersion !== undefined && order.version !== context.expectedVersion) {
+        throw ApiError.versionMismatch(context.expectedVersion, order.version);
+      }
+      const now = this.clock.now();
+      decide(order, now);
+      try {
+        return await this.commit(order, context, now);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (context.expectedVersion !== undefined) {
+          throw ApiError.versionMismatch(context.expectedVersion, error.currentVersion);
+        }
+        if (attempt >= this.config.commandRetries) {
+          throw new ApiError(HttpStatus.CONFLICT, 'CONCURRENT_UPDATE', 'The order kept changing while we wrote to it: try again');
+        }
+      }
+    }
+  }
+
+  private async commit(order: PizzaOrder, context: CommandContext, now: Date): Promise<WriteResult> {
+    const result = await this.repository.save(order, {
+      occurredAt: now,
+      metadata: {
+        correlationId: context.correlationId,
+        causationId: randomUUID(),
+        actor: { kind: context.actor },
+      },
+    });
+    this.eventBus.publishAll(result.events.map((recorded) => recorded.event));
+    return { orderId: order.id, version: result.nextExpectedVersion, position: result.lastPosition };
+  }
+}

@@ -1,0 +1,104 @@
+import { Body, Controller, Headers, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import { StaffOnly } from '../../common/auth/staff.guard.js';
+import { Ctx, type RequestContext } from '../../common/http/request-context.js';
+import { ApplyDiscountCommand } from './apply-discount.command.js';
+import { CancelOrderCommand } from './cancel-order.command.js';
+import { ConfirmOrderCommand } from './confirm-order.command.js';
+import { DeliverOrderCommand } from './deliver-order.command.js';
+import { DispatchOrderCommand } from './dispatch-order.command.js';
+import {
+  ApplyDiscountDto,
+  CancelOrderDto,
+  ConfirmOrderDto,
+  DispatchOrderDto,
+  EmptyDto,
+  PayOrderDto,
+} from './dto/order-command.dtos.js';
+import { PlaceOrderDto } from './dto/place-order.dto.js';
+import { parseIfMatch } from './if-match.js';
+import { MarkReadyCommand } from './mark-ready.command.js';
+import type { CommandContext, WriteResult } from './order-command-runner.js';
+import { PayOrderCommand } from './pay-order.command.js';
+import { PlaceOrderCommand } from './place-order.command.js';
+import { StartCookingCommand } from './start-cooking.command.js';
+
+/** The write side over HTTP: every route turns a request into one command. */
+@Controller('orders')
+export class OrderCommandsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  async place(@Body() body: PlaceOrderDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const result = await this.commands.execute(new PlaceOrderCommand(body, this.context(ctx)));
+    res.setHeader('Location', `/orders/${result.orderId}`);
+    return this.written(result, res);
+  }
+
+  @Post(':id/confirm')
+  @HttpCode(HttpStatus.OK)
+  @StaffOnly()
+  async confirm(@Param('id') id: string, @Body() body: ConfirmOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.written(await this.commands.execute(new ConfirmOrderCommand(id, body, this.context(ctx, ifMatch))), res);
+  }
+
+  @Post(':id/pay')
+  @HttpCode(HttpStatus.OK)
+  @StaffOnly()
+  async pay(@Param('id') id: string, @Body() body: PayOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.written(await this.commands.execute(new PayOrderCommand(id, body, this.context(ctx, ifMatch))), res);
+  }
+
+  @Post(':id/discount')
+  @HttpCode(HttpStatus.OK)
+  @StaffOnly()
+  async discount(@Param('id') id: string, @Body() body: ApplyDiscountDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.written(await this.commands.execute(new ApplyDiscountCommand(id, body, this.context(ctx, ifMatch))), res);
+  }
+
+  @Post(':id/start-cooking')
+  @HttpCode(HttpStatus.OK)
+  @StaffOnly()
+  async startCooking(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.written(await this.commands.execute(new StartCookingCommand(id, body, this.context(ctx, ifMatch))), res);
+  }
+
+  @Post(':id/ready')
+  @HttpCode(HttpStatus.OK)
+  @StaffOnly()
+  async ready(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.written(await this.commands.execute(new MarkReadyCommand(id, body, this.context(ctx, ifMatch))), res);
+  }
+
+  @Post(':id/dispatch')
+  @HttpCode(HttpStatus.OK)
+  @StaffOnly()
+  async dispatch(@Param('id') id: string, @Body() body: DispatchOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.written(await this.commands.execute(new DispatchOrderCommand(id, body, this.context(ctx, ifMatch))), res);
+  }
+
+  @Post(':id/deliver')
+  @HttpCode(HttpStatus.OK)
+  @StaffOnly()
+  async deliver(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.written(await this.commands.execute(new DeliverOrderCommand(id, body, this.context(ctx, ifMatch))), res);
+  }
+
+  /** Open to anyone: the order itself allows customers to cancel only while it is PENDING. */
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.OK)
+  async cancel(@Param('id') id: string, @Body() body: CancelOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.written(await this.commands.execute(new CancelOrderCommand(id, body, this.context(ctx, ifMatch))), res);
+  }
+
+  private context(ctx: RequestContext, ifMatch?: string): CommandContext {
+    return { correlationId: ctx.correlationId, actor: ctx.actor, expectedVersion: parseIfMatch(ifMatch) };
+  }
+
+  private written(result: WriteResult, res: Response): WriteResult {
+    res.setHeader('ETag', `"${result.version}"`);
+    return { orderId: result.orderId, version: result.version, position: result.position };
+  }
+}

@@ -1,0 +1,22 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { EmptyDto } from './dto/order-command.dtos.js';
+import { OrderCommandRunner, type CommandContext, type WriteResult } from './order-command-runner.js';
+
+export class StartCookingCommand extends Command<WriteResult> {
+  constructor(
+    readonly orderId: string,
+    readonly input: EmptyDto,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(StartCookingCommand)
+export class StartCookingHandler implements ICommandHandler<StartCookingCommand> {
+  constructor(private readonly runner: OrderCommandRunner) {}
+
+  execute({ orderId, input, context }: StartCookingCommand): Promise<WriteResult> {
+    return this.runner.update(orderId, context, (order, now) => order.startCooking({ now }));
+  }
+}

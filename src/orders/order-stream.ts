@@ -1,0 +1,31 @@
+import { ORDER_EVENT_CLASSES } from './domain/order-events.js';
+import type { EventRegistry } from '../event-store/event-registry.js';
+
+const PREFIX = 'order-';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+export function orderStreamId(orderId: string): string {
+  return `${PREFIX}${orderId}`;
+}
+
+export function isOrderStream(streamId: string): boolean {
+  return streamId.startsWith(PREFIX);
+}
+
+export function orderIdOf(streamId: string): string {
+  return streamId.slice(PREFIX.length);
+}
+
+export function isOrderId(value: string): boolean {
+  return UUID.test(value);
+}
+
+/**
+ * The pizza domain's event types and their upcasters. OrderPlaced v1 predates
+ * pickup orders: every order was delivered.
+ */
+export function registerOrderEvents(registry: EventRegistry): void {
+  registry.registerAll(ORDER_EVENT_CLASSES, {
+    OrderPlaced: { 1: (data: Record<string, unknown>) => ({ ...data, fulfilment: 'delivery' }) },
+  });
+}

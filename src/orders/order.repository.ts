@@ -1,0 +1,68 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { EventStore } from '../event-store/event-store.js';
+import type { AppendResult, EventMetadata } from '../event-store/event-types.js';
+import type { Queryable } from '../database/database.js';
+import type { OrderEvent } from './domain/order-events.js';
+import { PizzaOrder } from './domain/pizza-order.js';
+import type { PizzaOrderState } from './domain/pizza-order-state.js';
+import { orderStreamId } from './order-stream.js';
+
+/** Bump when PizzaOrderState changes shape: older snapshots are then ignored and rewritten. */
+const SNAPSHOT_SCHEMA_VERSION = 1;
+const SNAPSHOT_TYPE = 'PizzaOrder';
+
+/**
+ * Loads PizzaOrder aggregates from their latest snapshot plus the events after
+ * it, and appends what they decided. A snapshot is taken every N events.
+ */
+@Injectable()
+export class OrderRepository {
+  private readonly logger = new Logger(OrderRepository.name);
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly config: AppConfig,
+  ) {}
+
+  async load(orderId: string, options: { useSnapshot?: boolean } = {}): Promise<PizzaOrder | undefined> {
+    const streamId = orderStreamId(orderId);
+    const snapshot =
+      options.useSnapshot === false ? undefined : await this.store.readSnapshot<PizzaOrderState>(streamId);
+    const usable = snapshot && snapshot.schemaVersion === SNAPSHOT_SCHEMA_VERSION ? snapshot : undefined;
+    const tail = await this.store.readStream(streamId, { fromVersion: (usable?.version ?? 0) + 1 });
+    if (!usable && tail.length === 0) return undefined;
+    return PizzaOrder.fromHistory(
+      tail.map((recorded) => recorded.event as OrderEvent),
+      usable ? { version: usable.version, state: usable.state } : undefined,
+    );
+  }
+
+  async save(
+    order: PizzaOrder,
+    options: { metadata: EventMetadata; occurredAt: Date; executor?: Queryable },
+  ): Promise<AppendResult<OrderEvent>> {
+    const expectedVersion = order.persistedVersion;
+    const events = order.pullNewEvents();
+    const result = await this.store.append(orderStreamId(order.id), events, expectedVersion, options);
+    await this.snapshotIfDue(order, expectedVersion, result.nextExpectedVersion);
+    return result;
+  }
+
+  private async snapshotIfDue(order: PizzaOrder, from: number, to: number): Promise<void> {
+    const every = this.config.snapshotEvery;
+    if (every <= 0 || Math.floor(from / every) === Math.floor(to / every)) return;
+    try {
+      await this.store.writeSnapshot({
+        streamId: orderStreamId(order.id),
+        version: to,
+        type: SNAPSHOT_TYPE,
+        schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+        state: order.toSnapshot(),
+      });
+    } catch (error) {
+      // A snapshot is only a shortcut: the events are already safely stored.
+      this.logger.warn(`Snapshot of order ${order.id} at v${to} not written: ${(error as Error).message}`);
+    }
+  }
+}

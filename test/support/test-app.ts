@@ -1,0 +1,44 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApp } from '../../src/bootstrap.js';
+import { AppConfig } from '../../src/config/app-config.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const STAFF_TOKEN = 'test-staff-token-0123456789';
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly database: TestDatabase;
+  readonly config: AppConfig;
+  /** supertest against the running app */
+  http(): ReturnType<typeof request>;
+  staff: { Authorization: string };
+  close(): Promise<void>;
+}
+
+/** The real AppModule on a fresh database of its own (migrations run by the app at start-up). */
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const database = await createTestDatabase({ migrate: false });
+  const config = AppConfig.fromEnv({ NODE_ENV: 'test', STAFF_API_TOKEN: STAFF_TOKEN }).with({
+    databaseUrl: database.url,
+    ...overrides,
+  });
+  const app = await createApp(config, { logger: false });
+  await app.init();
+  return {
+    app,
+    database,
+    config,
+    http: () => request(app.getHttpServer()),
+    staff: { Authorization: `Bearer ${STAFF_TOKEN}` },
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export const MARGHERITA_ORDER = {
+  customer: { name: 'Ana', phone: '+34 600 111 222', address: 'Calle Mayor 1, Madrid' },
+  items: [{ pizzaId: 'margherita', size: 'large', quantity: 2, toppings: ['extra-cheese'] }],
+};
