@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { MenuModule } from './menu/menu.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { ProjectionsModule } from './projections/projections.module.js';
 
 @Global()
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         DatabaseModule,
         EventStoreModule,
+        ProjectionsModule,
         MenuModule,
         OrdersModule,
       ],

@@ -26,6 +26,7 @@ export class AppConfig {
   declare readonly commandRetries: number;
   declare readonly readYourWritesTimeoutMs: number;
   declare readonly statementTimeoutMs: number;
+  declare readonly projectionLockRetryMs: number;
 
   constructor(values: Omit<AppConfig, 'with'>) {
     Object.assign(this, values);
@@ -59,6 +60,7 @@ export class AppConfig {
       commandRetries: integer(env, 'COMMAND_RETRIES', 10, 0, 1000),
       readYourWritesTimeoutMs: integer(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5000, 0, 60_000),
       statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 0, 3_600_000),
+      projectionLockRetryMs: integer(env, 'PROJECTION_LOCK_RETRY_MS', 1_000, 10, 60_000),
     });
   }
 

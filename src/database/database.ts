@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import pg, { type Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
+
+// A calendar date stays the 'YYYY-MM-DD' it is, instead of a Date at local midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
 export type Queryable = Pick<PoolClient, 'query'>;
 

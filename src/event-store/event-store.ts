@@ -3,12 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { Database, type Queryable } from '../database/database.js';
 import { EventRegistry } from './event-registry.js';
 import { ConcurrencyError } from './event-store.errors.js';
-import type {
-  AppendResult,
-  EventMetadata,
-  LogCheckpoint,
-  RecordedEvent,
-  StorableEvent,
+import {
+  LOG_START,
+  type AppendResult,
+  type EventMetadata,
+  type LogCheckpoint,
+  type RecordedEvent,
+  type StorableEvent,
 } from './event-types.js';
 
 const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
@@ -168,6 +169,25 @@ export class EventStore {
       [position],
     );
     return row ? { transactionId: row.transaction_id, position } : undefined;
+  }
+
+  /** The newest checkpoint a catch-up reader can safely stand on now. */
+  async headCheckpoint(): Promise<LogCheckpoint> {
+    const [row] = await this.db.query<{ transaction_id: string; position: string }>(
+      `SELECT transaction_id::text AS transaction_id, position FROM events
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+    );
+    return row ? { transactionId: row.transaction_id, position: Number(row.position) } : LOG_START;
+  }
+
+  /** Events in the log after a checkpoint, counted in the readers' order. */
+  async countAfter(after: LogCheckpoint): Promise<number> {
+    const [row] = await this.db.query<{ count: string }>(
+      'SELECT count(*) AS count FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)',
+      [after.transactionId, after.position],
+    );
+    return Number(row.count);
   }
 
   async headPosition(): Promise<number> {

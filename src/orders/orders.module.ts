@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { EventRegistry } from '../event-store/event-registry.js';
+import { ProjectionsService } from '../projections/projections.service.js';
 import { ApplyDiscountHandler } from './commands/apply-discount.command.js';
 import { CancelOrderHandler } from './commands/cancel-order.command.js';
 import { ConfirmOrderHandler } from './commands/confirm-order.command.js';
@@ -13,6 +14,21 @@ import { PlaceOrderHandler } from './commands/place-order.command.js';
 import { StartCookingHandler } from './commands/start-cooking.command.js';
 import { OrderRepository } from './order.repository.js';
 import { registerOrderEvents } from './order-stream.js';
+import { AnalyticsProjection } from './projections/analytics.projection.js';
+import { KitchenQueueProjection } from './projections/kitchen-queue.projection.js';
+import {
+  AnalyticsEventHandler,
+  KitchenQueueEventHandler,
+  OrderDetailsEventHandler,
+} from './projections/order-projection.handlers.js';
+import { OrderDetailsProjection } from './projections/order-details.projection.js';
+import { GetAnalyticsSummaryHandler } from './queries/get-analytics-summary.query.js';
+import { GetKitchenQueueHandler } from './queries/get-kitchen-queue.query.js';
+import { GetOrderStateHandler } from './queries/get-order-state.query.js';
+import { GetOrderTimelineHandler } from './queries/get-order-timeline.query.js';
+import { GetOrderHandler } from './queries/get-order.query.js';
+import { ListOrdersHandler } from './queries/list-orders.query.js';
+import { OrderQueriesController } from './queries/order-queries.controller.js';
 
 const COMMAND_HANDLERS = [
   PlaceOrderHandler,
@@ -25,16 +41,40 @@ const COMMAND_HANDLERS = [
   DeliverOrderHandler,
   CancelOrderHandler,
 ];
+const PROJECTIONS = [OrderDetailsProjection, KitchenQueueProjection, AnalyticsProjection];
+const PROJECTION_EVENT_HANDLERS = [OrderDetailsEventHandler, KitchenQueueEventHandler, AnalyticsEventHandler];
+const QUERY_HANDLERS = [
+  GetOrderHandler,
+  ListOrdersHandler,
+  GetOrderTimelineHandler,
+  GetOrderStateHandler,
+  GetKitchenQueueHandler,
+  GetAnalyticsSummaryHandler,
+];
 
 @Module({
-  controllers: [OrderCommandsController],
-  providers: [OrderRepository, OrderCommandRunner, ...COMMAND_HANDLERS],
+  controllers: [OrderCommandsController, OrderQueriesController],
+  providers: [
+    OrderRepository,
+    OrderCommandRunner,
+    ...COMMAND_HANDLERS,
+    ...PROJECTIONS,
+    ...PROJECTION_EVENT_HANDLERS,
+    ...QUERY_HANDLERS,
+  ],
   exports: [OrderRepository],
 })
 export class OrdersModule implements OnModuleInit {
-  constructor(private readonly registry: EventRegistry) {}
+  constructor(
+    private readonly registry: EventRegistry,
+    private readonly projections: ProjectionsService,
+    private readonly orderDetails: OrderDetailsProjection,
+    private readonly kitchenQueue: KitchenQueueProjection,
+    private readonly analytics: AnalyticsProjection,
+  ) {}
 
   onModuleInit(): void {
     registerOrderEvents(this.registry);
+    for (const projection of [this.orderDetails, this.kitchenQueue, this.analytics]) this.projections.register(projection);
   }
 }

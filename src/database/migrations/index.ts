@@ -1,4 +1,5 @@
 import { CreateEventStore1763800000000 } from './1763800000000-create-event-store.js';
+import { CreateReadModels1763800001000 } from './1763800001000-create-read-models.js';
 
 /** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
-export const MIGRATIONS = [CreateEventStore1763800000000];
+export const MIGRATIONS = [CreateEventStore1763800000000, CreateReadModels1763800001000];

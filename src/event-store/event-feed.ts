@@ -1,0 +1,85 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import { attachEnvelope, checkpointOf } from './event-envelope.js';
+import { EventStore } from './event-store.js';
+import { LOG_START, type LogCheckpoint } from './event-types.js';
+import { EVENTS_APPENDED, LogNotifier } from './log-notifier.js';
+
+const BATCH = 500;
+const POLL_MS = 1_000;
+
+/**
+ * Feeds the EventBus from the event log, in commit order: whatever instance
+ * wrote an event, it is published here once it is safely committed. Woken by
+ * LISTEN/NOTIFY (and at once by appends in this process), with a slow poll as
+ * the fallback. Subscribers that must not miss anything (projections) check the
+ * `previous` link of each envelope and read the log themselves across any gap.
+ */
+@Injectable()
+export class EventFeed {
+  private readonly logger = new Logger(EventFeed.name);
+  private checkpoint: LogCheckpoint = LOG_START;
+  private reading: Promise<void> | undefined;
+  private again = false;
+  private running = false;
+  private poll: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly bus: EventBus,
+    private readonly notifier: LogNotifier,
+  ) {}
+
+  async start(): Promise<void> {
+    this.checkpoint = await this.store.headCheckpoint();
+    this.running = true;
+    this.unsubscribe = this.notifier.on(EVENTS_APPENDED, () => this.wake());
+    this.poll = setInterval(() => this.wake(), POLL_MS);
+    this.poll.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.poll);
+    this.unsubscribe?.();
+    await this.reading;
+  }
+
+  /** Where the feed stands: events up to here have been published. */
+  get position(): LogCheckpoint {
+    return this.checkpoint;
+  }
+
+  wake(): void {
+    if (!this.running) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = this.readAvailable().finally(() => {
+      this.reading = undefined;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  private async readAvailable(): Promise<void> {
+    try {
+      for (;;) {
+        const page = await this.store.readAll(this.checkpoint, BATCH);
+        for (const recorded of page) {
+          const event = attachEnvelope({ ...recorded, previous: this.checkpoint });
+          this.checkpoint = checkpointOf(recorded);
+          this.bus.publish(event);
+        }
+        if (page.length < BATCH || !this.running) return;
+      }
+    } catch (error) {
+      // The next wake-up or poll reads again from the same checkpoint.
+      this.logger.warn(`Reading the event log failed: ${(error as Error).message}`);
+    }
+  }
+}

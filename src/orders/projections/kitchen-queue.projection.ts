@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import type { Queryable } from '../../database/database.js';
+import type { RecordedEvent } from '../../event-store/event-types.js';
+import type { Projection, TableMap } from '../../projections/projection.js';
+import { deleteRows, loadRows, upsertRows } from '../../projections/table-rows.js';
+import type { OrderEvent } from '../domain/order-events.js';
+import { isOrderStream } from '../order-stream.js';
+
+export const KITCHEN_QUEUE = 'kitchen-queue';
+
+/** An order the kitchen has yet to finish; the board shows the CONFIRMED and COOKING ones. */
+export interface KitchenQueueRow {
+  order_id: string;
+  status: string;
+  fulfilment: string;
+  customer_name: string;
+  items: { pizzaId: string; name: string; size: string; quantity: number; toppings: string[] }[];
+  notes: string | null;
+  kitchen_notes: string | null;
+  payment_status: string;
+  placed_at: string;
+  confirmed_at: string | null;
+  cooking_started_at: string | null;
+  estimated_ready_at: string | null;
+  version: number;
+}
+
+/** The row after an event; null once the order has left the kitchen. */
+function evolve(row: KitchenQueueRow | undefined, recorded: RecordedEvent): KitchenQueueRow | null | undefined {
+  const event = recorded.event as OrderEvent;
+  if (row && recorded.version <= row.version) return row;
+  const v = { version: recorded.version };
+  if (event.type === 'OrderPlaced') {
+    const d = event.data;
+    return {
+      order_id: d.orderId,
+      status: 'PENDING',
+      fulfilment: d.fulfilment,
+      customer_name: d.customer.name,
+      items: d.items.map(({ pizzaId, name, size, quantity, toppings }) => ({ pizzaId, name, size, quantity, toppings: [...toppings] })),
+      notes: d.notes,
+      kitchen_notes: null,
+      payment_status: 'UNPAID',
+      placed_at: d.placedAt,
+      confirmed_at: null,
+      cooking_started_at: null,
+      estimated_ready_at: null,
+      ...v,
+    };
+  }
+  if (!row) return undefined;
+  switch (event.type) {
+    case 'OrderConfirmed':
+      return { ...row, ...v, status: 'CONFIRMED', confirmed_at: event.data.confirmedAt, estimated_ready_at: event.data.estimatedReadyAt, kitchen_notes: event.data.kitchenNotes };
+    case 'PaymentReceived':
+      return row.status === 'CONFIRMED'
+        ? { ...row, ...v, payment_status: 'PAID', status: 'COOKING', cooking_started_at: event.data.paidAt }
+        : { ...row, ...v, payment_status: 'PAID' };
+    case 'CookingStarted':
+      return { ...row, ...v, status: 'COOKING', cooking_started_at: event.data.startedAt };
+    case 'DiscountApplied':
+      return { ...row, ...v };
+    case 'OrderReady':
+    case 'OrderDispatched':
+    case 'OrderDelivered':
+    case 'OrderPickedUp':
+    case 'OrderCancelled':
+    case 'PaymentRefunded':
+      return null;
+    default: {
+      const unhandled: never = event;
+      throw new Error(`kitchen-queue has no rule for ${(unhandled as { type: string }).type}`);
+    }
+  }
+}
+
+@Injectable()
+export class KitchenQueueProjection implements Projection {
+  readonly name = KITCHEN_QUEUE;
+  readonly tables = ['kitchen_queue'];
+
+  async apply(tx: Queryable, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
+    const table = tables.kitchen_queue;
+    const relevant = events.filter((e) => isOrderStream(e.streamId));
+    if (relevant.length === 0) return;
+    const ids = [...new Set(relevant.map((e) => (e.event as OrderEvent).data.orderId))];
+    const rows = await loadRows<KitchenQueueRow>(tx, table, 'order_id', ids);
+    const upserts = new Map<string, KitchenQueueRow>();
+    const removed = new Set<string>();
+    for (const recorded of relevant) {
+      const id = (recorded.event as OrderEvent).data.orderId;
+      if (removed.has(id)) continue;
+      const before = rows.get(id);
+      const after = evolve(before, recorded);
+      if (after === null) {
+        rows.delete(id);
+        upserts.delete(id);
+        removed.add(id);
+      } else if (after && after !== before) {
+        rows.set(id, after);
+        upserts.set(id, after);
+      }
+    }
+    await deleteRows(tx, table, 'order_id', [...removed]);
+    await upsertRows(tx, table, ['order_id'], [...upserts.values()].map((row) => ({ ...row })));
+  }
+}

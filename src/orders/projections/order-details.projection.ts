@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import type { Queryable } from '../../database/database.js';
+import type { RecordedEvent } from '../../event-store/event-types.js';
+import type { Projection, TableMap } from '../../projections/projection.js';
+import { loadRows, upsertRows } from '../../projections/table-rows.js';
+import type { OrderEvent } from '../domain/order-events.js';
+import { isOrderStream } from '../order-stream.js';
+
+export const ORDER_DETAILS = 'order-details';
+
+/** One row per order: everything GET /orders/{id} and the staff order list show. */
+export interface OrderDetailsRow {
+  order_id: string;
+  status: string;
+  payment_status: string;
+  fulfilment: string;
+  customer: { name: string; phone: string; address: string | null };
+  phone_digits: string;
+  items: { pizzaId: string; name: string; size: string; quantity: number; toppings: string[]; unitPriceCents: number; lineTotalCents: number }[];
+  notes: string | null;
+  subtotal_cents: number;
+  discount_code: string | null;
+  discount_cents: number;
+  total_cents: number;
+  paid_cents: number;
+  refunded_cents: number;
+  payment_method: string | null;
+  kitchen_notes: string | null;
+  courier: string | null;
+  cancellation_reason: string | null;
+  placed_at: string;
+  confirmed_at: string | null;
+  estimated_ready_at: string | null;
+  updated_at: string;
+  version: number;
+  last_position: number;
+}
+
+export function phoneDigits(phone: string): string {
+  return phone.replace(/\D/g, '');
+}
+
+/**
+ * How each event changes an order's row. Also used, on purpose, to rebuild an
+ * order as it stood at an instant from its stream (GET /orders/{id}/state).
+ */
+export function evolveOrderDetails(row: OrderDetailsRow | undefined, recorded: RecordedEvent): OrderDetailsRow | undefined {
+  const event = recorded.event as OrderEvent;
+  if (row && recorded.version <= row.version) return row;
+  const stamp = { version: recorded.version, last_position: recorded.position, updated_at: recorded.occurredAt };
+  if (event.type === 'OrderPlaced') {
+    const d = event.data;
+    return {
+      order_id: d.orderId,
+      status: 'PENDING',
+      payment_status: 'UNPAID',
+      fulfilment: d.fulfilment,
+      customer: { name: d.customer.name, phone: d.customer.phone, address: d.customer.address },
+      phone_digits: phoneDigits(d.customer.phone),
+      items: d.items.map((item) => ({ ...item, toppings: [...item.toppings] })),
+      notes: d.notes,
+      subtotal_cents: d.subtotalCents,
+      discount_code: null,
+      discount_cents: 0,
+      total_cents: d.subtotalCents,
+      paid_cents: 0,
+      refunded_cents: 0,
+      payment_method: null,
+      kitchen_notes: null,
+      courier: null,
+      cancellation_reason: null,
+      placed_at: d.placedAt,
+      confirmed_at: null,
+      estimated_ready_at: null,
+      ...stamp,
+      updated_at: d.placedAt,
+    };
+  }
+  if (!row) return undefined;
+  switch (event.type) {
+    case 'OrderConfirmed':
+      return { ...row, ...stamp, status: 'CONFIRMED', confirmed_at: event.data.confirmedAt, estimated_ready_at: event.data.estimatedReadyAt, kitchen_notes: event.data.kitchenNotes };
+    case 'DiscountApplied':
+      return { ...row, ...stamp, discount_code: event.data.code, discount_cents: event.data.discountCents, total_cents: row.subtotal_cents - event.data.discountCents };
+    case 'PaymentReceived':
+      return { ...row, ...stamp, payment_status: 'PAID', paid_cents: event.data.amountCents, payment_method: event.data.method, status: row.status === 'CONFIRMED' ? 'COOKING' : row.status };
+    case 'CookingStarted':
+      return { ...row, ...stamp, status: 'COOKING' };
+    case 'OrderReady':
+      return { ...row, ...stamp, status: 'READY' };
+    case 'OrderDispatched':
+      return { ...row, ...stamp, status: 'OUT_FOR_DELIVERY', courier: event.data.courier };
+    case 'OrderDelivered':
+      return { ...row, ...stamp, status: 'DELIVERED' };
+    case 'OrderPickedUp':
+      return { ...row, ...stamp, status: 'PICKED_UP' };
+    case 'OrderCancelled':
+      return { ...row, ...stamp, status: 'CANCELLED', cancellation_reason: event.data.reason };
+    case 'PaymentRefunded':
+      return { ...row, ...stamp, payment_status: 'REFUNDED', refunded_cents: event.data.amountCents };
+    default: {
+      const unhandled: never = event;
+      throw new Error(`order-details has no rule for ${(unhandled as { type: string }).type}`);
+    }
+  }
+}
+
+@Injectable()
+export class OrderDetailsProjection implements Projection {
+  readonly name = ORDER_DETAILS;
+  readonly tables = ['order_details'];
+
+  async apply(tx: Queryable, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
+    const table = tables.order_details;
+    const relevant = events.filter((e) => isOrderStream(e.streamId));
+    if (relevant.length === 0) return;
+    const ids = [...new Set(relevant.map((e) => (e.event as OrderEvent).data.orderId))];
+    const rows = await loadRows<OrderDetailsRow>(tx, table, 'order_id', ids);
+    const changed = new Set<string>();
+    for (const recorded of relevant) {
+      const id = (recorded.event as OrderEvent).data.orderId;
+      const before = rows.get(id);
+      const after = evolveOrderDetails(before, recorded);
+      if (after && after !== before) {
+        rows.set(id, after);
+        changed.add(id);
+      }
+    }
+    await upsertRows(tx, table, ['order_id'], [...changed].map((id) => ({ ...rows.get(id)! })));
+  }
+}

@@ -1,0 +1,37 @@
+import { HttpStatus } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ApiError } from '../../common/errors/api-error.js';
+import { EventStore } from '../../event-store/event-store.js';
+import { evolveOrderDetails, type OrderDetailsRow } from '../projections/order-details.projection.js';
+import { isOrderId, orderStreamId } from '../order-stream.js';
+import { toOrderView, type OrderView } from './order-view.js';
+
+export class GetOrderStateQuery extends Query<OrderView> {
+  constructor(
+    readonly orderId: string,
+    readonly asOf: Date,
+  ) {
+    super();
+  }
+}
+
+/**
+ * The order as it stood at an instant, folded from its stream up to then with
+ * the same rules the order-details read model uses: a temporal query reads the
+ * history on purpose.
+ */
+@QueryHandler(GetOrderStateQuery)
+export class GetOrderStateHandler implements IQueryHandler<GetOrderStateQuery> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ orderId, asOf }: GetOrderStateQuery): Promise<OrderView> {
+    if (!isOrderId(orderId)) throw ApiError.orderNotFound(orderId);
+    const events = await this.store.readStream(orderStreamId(orderId), { toTime: asOf });
+    if (events.length === 0) {
+      throw new ApiError(HttpStatus.NOT_FOUND, 'ORDER_NOT_FOUND', `Order ${orderId} did not exist at ${asOf.toISOString()}`);
+    }
+    const row = events.reduce<OrderDetailsRow | undefined>((state, recorded) => evolveOrderDetails(state, recorded), undefined);
+    if (!row) throw ApiError.orderNotFound(orderId);
+    return toOrderView(row);
+  }
+}

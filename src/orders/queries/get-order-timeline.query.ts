@@ -1,0 +1,52 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ApiError } from '../../common/errors/api-error.js';
+import { EventStore } from '../../event-store/event-store.js';
+import type { OrderEvent } from '../domain/order-events.js';
+import { evolveOrderDetails, type OrderDetailsRow } from '../projections/order-details.projection.js';
+import { isOrderId, orderStreamId } from '../order-stream.js';
+import { describe } from './order-timeline.js';
+
+export interface TimelineEntry {
+  position: number;
+  version: number;
+  type: string;
+  occurredAt: string;
+  description: string;
+  details: Record<string, unknown>;
+  actor: string | null;
+  correlationId: string | null;
+}
+
+export class GetOrderTimelineQuery extends Query<TimelineEntry[]> {
+  constructor(readonly orderId: string) {
+    super();
+  }
+}
+
+/** Reads the order's stream itself, on purpose: a timeline is the history, not a read model. */
+@QueryHandler(GetOrderTimelineQuery)
+export class GetOrderTimelineHandler implements IQueryHandler<GetOrderTimelineQuery> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ orderId }: GetOrderTimelineQuery): Promise<TimelineEntry[]> {
+    if (!isOrderId(orderId)) throw ApiError.orderNotFound(orderId);
+    const events = await this.store.readStream(orderStreamId(orderId));
+    if (events.length === 0) throw ApiError.orderNotFound(orderId);
+    let order: OrderDetailsRow | undefined;
+    return events.map((recorded) => {
+      const statusBefore = order?.status;
+      order = evolveOrderDetails(order, recorded);
+      const { orderId: _id, ...details } = (recorded.event as OrderEvent).data as unknown as { orderId: string } & Record<string, unknown>;
+      return {
+        position: recorded.position,
+        version: recorded.version,
+        type: recorded.type,
+        occurredAt: recorded.occurredAt,
+        description: describe(recorded, statusBefore),
+        details,
+        actor: recorded.metadata.actor?.kind ?? null,
+        correlationId: recorded.metadata.correlationId ?? null,
+      };
+    });
+  }
+}

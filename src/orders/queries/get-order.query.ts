@@ -1,0 +1,32 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ApiError } from '../../common/errors/api-error.js';
+import { Database } from '../../database/database.js';
+import { ProjectionsService } from '../../projections/projections.service.js';
+import { ORDER_DETAILS, type OrderDetailsRow } from '../projections/order-details.projection.js';
+import { isOrderId } from '../order-stream.js';
+import { toOrderView, type OrderView } from './order-view.js';
+
+export class GetOrderQuery extends Query<OrderView> {
+  constructor(
+    readonly orderId: string,
+    readonly minPosition?: number,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetOrderQuery)
+export class GetOrderHandler implements IQueryHandler<GetOrderQuery> {
+  constructor(
+    private readonly db: Database,
+    private readonly projections: ProjectionsService,
+  ) {}
+
+  async execute({ orderId, minPosition }: GetOrderQuery): Promise<OrderView> {
+    if (!isOrderId(orderId)) throw ApiError.orderNotFound(orderId);
+    await this.projections.waitFor(ORDER_DETAILS, minPosition);
+    const [row] = await this.db.query<OrderDetailsRow>('SELECT * FROM order_details WHERE order_id = $1', [orderId]);
+    if (!row) throw ApiError.orderNotFound(orderId);
+    return toOrderView(row);
+  }
+}

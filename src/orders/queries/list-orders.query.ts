@@ -1,0 +1,75 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ApiError } from '../../common/errors/api-error.js';
+import { Database } from '../../database/database.js';
+import { ProjectionsService } from '../../projections/projections.service.js';
+import { ORDER_DETAILS, phoneDigits, type OrderDetailsRow } from '../projections/order-details.projection.js';
+import { toOrderView, type OrderView } from './order-view.js';
+
+export interface OrderPage {
+  items: OrderView[];
+  nextCursor: string | null;
+}
+
+export class ListOrdersQuery extends Query<OrderPage> {
+  constructor(
+    readonly filter: { statuses?: string[]; phone?: string; limit: number; cursor?: string; minPosition?: number },
+  ) {
+    super();
+  }
+}
+
+/** Newest first; the cursor is the (placedAt, orderId) of the last order on the page. */
+@QueryHandler(ListOrdersQuery)
+export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery> {
+  constructor(
+    private readonly db: Database,
+    private readonly projections: ProjectionsService,
+  ) {}
+
+  async execute({ filter }: ListOrdersQuery): Promise<OrderPage> {
+    const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+    await this.projections.waitFor(ORDER_DETAILS, filter.minPosition);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.statuses?.length) {
+      params.push(filter.statuses);
+      where.push(`status = ANY($${params.length}::text[])`);
+    }
+    if (filter.phone) {
+      params.push(phoneDigits(filter.phone));
+      where.push(`phone_digits = $${params.length}`);
+    }
+    if (after) {
+      params.push(after.placedAt, after.orderId);
+      where.push(`(placed_at, order_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(filter.limit + 1);
+    const rows = await this.db.query<OrderDetailsRow>(
+      `SELECT * FROM order_details ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY placed_at DESC, order_id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toOrderView),
+      nextCursor: rows.length > filter.limit && last ? encodeCursor(new Date(last.placed_at).toISOString(), last.order_id) : null,
+    };
+  }
+}
+
+function encodeCursor(placedAt: string, orderId: string): string {
+  return Buffer.from(JSON.stringify([placedAt, orderId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { placedAt: string; orderId: string } {
+  try {
+    const [placedAt, orderId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof placedAt === 'string' && !Number.isNaN(Date.parse(placedAt)) && typeof orderId === 'string' && /^[0-9a-f-]{36}$/i.test(orderId)) {
+      return { placedAt, orderId };
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw ApiError.validation(['cursor is not one this API handed out']);
+}

@@ -1,0 +1,20 @@
+import type { Queryable } from '../database/database.js';
+import type { RecordedEvent } from '../event-store/event-types.js';
+
+/** Maps each live table a projection owns to the physical table to write: itself, or a rebuild's copy. */
+export type TableMap = Readonly<Record<string, string>>;
+
+/**
+ * A read model kept from the event log. `apply` receives events in log order,
+ * inside a transaction that also moves the projection's checkpoint, so a batch
+ * lands entirely or not at all, and never twice.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly tables: readonly string[];
+  apply(tx: Queryable, events: readonly RecordedEvent[], tables: TableMap): Promise<void>;
+}
+
+export function liveTables(projection: Projection): TableMap {
+  return Object.fromEntries(projection.tables.map((table) => [table, table]));
+}
