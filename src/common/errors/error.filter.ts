@@ -42,8 +42,10 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.statusCode >= 500 && !(exception instanceof ApiError)) {
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    } else if (body.statusCode >= 500) {
+      this.logger.warn(`${body.code}: ${(exception as Error).message}`);
     }
     if (response.headersSent) return;
     response.status(body.statusCode).json(body);
