@@ -27,6 +27,8 @@ export class AppConfig {
   declare readonly readYourWritesTimeoutMs: number;
   declare readonly statementTimeoutMs: number;
   declare readonly projectionLockRetryMs: number;
+  declare readonly writeRateLimitPerMinute: number;
+  declare readonly lockTimeoutMs: number;
 
   constructor(values: Omit<AppConfig, 'with'>) {
     Object.assign(this, values);
@@ -61,6 +63,8 @@ export class AppConfig {
       readYourWritesTimeoutMs: integer(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5000, 0, 60_000),
       statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 0, 3_600_000),
       projectionLockRetryMs: integer(env, 'PROJECTION_LOCK_RETRY_MS', 1_000, 10, 60_000),
+      writeRateLimitPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 600, 0, 10_000_000),
+      lockTimeoutMs: integer(env, 'DB_LOCK_TIMEOUT_MS', 5_000, 0, 3_600_000),
     });
   }
 

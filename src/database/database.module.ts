@@ -25,6 +25,7 @@ import { MIGRATIONS } from './migrations/index.js';
           applicationName: 'pizzeria',
           extra: {
             statement_timeout: config.statementTimeoutMs,
+            lock_timeout: config.lockTimeoutMs,
             idle_in_transaction_session_timeout: 60_000,
             connectionTimeoutMillis: 5_000,
           },

@@ -45,11 +45,12 @@ export class OrderRepository {
     const expectedVersion = order.persistedVersion;
     const events = order.pullNewEvents();
     const result = await this.store.append(orderStreamId(order.id), events, expectedVersion, options);
-    await this.snapshotIfDue(order, expectedVersion, result.nextExpectedVersion);
+    if (!options.executor) await this.snapshotIfDue(order, expectedVersion, result.nextExpectedVersion);
     return result;
   }
 
-  private async snapshotIfDue(order: PizzaOrder, from: number, to: number): Promise<void> {
+  /** Called once the append is committed: a snapshot must never run ahead of the stream. */
+  async snapshotIfDue(order: PizzaOrder, from: number, to: number): Promise<void> {
     const every = this.config.snapshotEvery;
     if (every <= 0 || Math.floor(from / every) === Math.floor(to / every)) return;
     try {

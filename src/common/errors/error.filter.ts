@@ -48,6 +48,7 @@ export class ErrorFilter implements ExceptionFilter {
       this.logger.warn(`${body.code}: ${(exception as Error).message}`);
     }
     if (response.headersSent) return;
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '1');
     response.status(body.statusCode).json(body);
   }
 
@@ -64,6 +65,8 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       return this.fromHttpException(exception);
     }
+    const unavailable = databaseUnavailable(exception);
+    if (unavailable) return unavailable;
     const status = (exception as { status?: unknown; type?: unknown })?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // body-parser's errors: malformed JSON, oversized or oddly encoded bodies.
@@ -107,4 +110,22 @@ export class ErrorFilter implements ExceptionFilter {
   private base(statusCode: number, code: string, message: string | string[]): ErrorBody {
     return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message };
   }
+}
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const BUSY_ERRORS = new Set(['57014', '55P03', '53300', '40001', '40P01']);
+
+/** PostgreSQL down, restarting or overloaded: the client may retry, so 503 rather than 500. */
+function databaseUnavailable(exception: unknown): ErrorBody | undefined {
+  const error = exception as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof error?.code === 'string' ? error.code : '';
+  const message = typeof error?.message === 'string' ? error.message : '';
+  const base = (statusCode: number, c: string, m: string): ErrorBody => ({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code: c, message: m });
+  if (CONNECTION_ERRORS.has(code) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/.test(message)) {
+    return base(HttpStatus.SERVICE_UNAVAILABLE, 'DATABASE_UNAVAILABLE', 'The database is not reachable right now: try again shortly');
+  }
+  if (BUSY_ERRORS.has(code)) {
+    return base(HttpStatus.SERVICE_UNAVAILABLE, 'DATABASE_BUSY', 'The database is too busy to answer right now: try again shortly');
+  }
+  return undefined;
 }

@@ -1,17 +1,22 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import type { IdempotencyTicket } from '../idempotency/idempotency.interceptor.js';
 
 export type ActorKind = 'customer' | 'staff';
 
 export interface RequestContext {
   readonly correlationId: string;
   readonly actor: ActorKind;
+  readonly idempotency?: IdempotencyTicket;
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export type ContextualRequest = Request & { context?: RequestContext };
+export type ContextualRequest = Request & {
+  context?: RequestContext;
+  idempotency?: IdempotencyTicket;
+};
 
 /**
  * Gives every request a correlation id (the client's X-Correlation-Id when it is
@@ -27,5 +32,6 @@ export function correlationIdMiddleware(req: ContextualRequest, res: Response, n
 
 export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): RequestContext => {
   const req = host.switchToHttp().getRequest<ContextualRequest>();
-  return req.context ?? { correlationId: randomUUID(), actor: 'customer' };
+  const context = req.context ?? { correlationId: randomUUID(), actor: 'customer' as const };
+  return req.idempotency ? { ...context, idempotency: req.idempotency } : context;
 });

@@ -1,6 +1,10 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../common/errors/api-error.js';
+import type { IdempotencyTicket } from '../../common/idempotency/idempotency.interceptor.js';
+import { IdempotencyStore } from '../../common/idempotency/idempotency.store.js';
+import { Database } from '../../database/database.js';
+import type { AppendResult } from '../../event-store/event-types.js';
 import type { ActorKind } from '../../common/http/request-context.js';
 import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -15,6 +19,7 @@ export interface CommandContext {
   readonly actor: ActorKind;
   /** From If-Match: the version the client last saw; a lost race is then not retried. */
   readonly expectedVersion?: number;
+  readonly idempotency?: IdempotencyTicket;
 }
 
 export interface WriteResult {
@@ -35,6 +40,8 @@ export class OrderCommandRunner {
     private readonly feed: EventFeed,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly db: Database,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
   async create(order: PizzaOrder, context: CommandContext, now: Date): Promise<WriteResult> {
@@ -70,14 +77,25 @@ export class OrderCommandRunner {
   }
 
   private async commit(order: PizzaOrder, context: CommandContext, now: Date): Promise<WriteResult> {
-    const result = await this.repository.save(order, {
-      occurredAt: now,
-      metadata: {
-        correlationId: context.correlationId,
-        causationId: randomUUID(),
-        actor: { kind: context.actor },
-      },
-    });
+    const metadata = { correlationId: context.correlationId, causationId: randomUUID(), actor: { kind: context.actor } };
+    const ticket = context.idempotency;
+    let result: AppendResult;
+    if (ticket) {
+      // The Idempotency-Key's answer is stored in the same transaction as the events.
+      const expectedVersion = order.persistedVersion;
+      result = await this.db.transaction(async (tx) => {
+        const appended = await this.repository.save(order, { occurredAt: now, metadata, executor: tx });
+        const written = { orderId: order.id, version: appended.nextExpectedVersion, position: appended.lastPosition };
+        const headers: Record<string, string> = { etag: `"${written.version}"` };
+        if (ticket.status === HttpStatus.CREATED) headers.location = `/orders/${order.id}`;
+        await this.idempotency.complete(ticket.key, { status: ticket.status, body: written, headers }, tx);
+        return appended;
+      });
+      ticket.completed = true;
+      await this.repository.snapshotIfDue(order, expectedVersion, result.nextExpectedVersion);
+    } else {
+      result = await this.repository.save(order, { occurredAt: now, metadata });
+    }
     // The feed publishes the stored events on the EventBus in commit order; waking it
     // now saves waiting for PostgreSQL's notification to come back.
     this.feed.wake();

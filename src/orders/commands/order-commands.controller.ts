@@ -94,7 +94,7 @@ export class OrderCommandsController {
   }
 
   private context(ctx: RequestContext, ifMatch?: string): CommandContext {
-    return { correlationId: ctx.correlationId, actor: ctx.actor, expectedVersion: parseIfMatch(ifMatch) };
+    return { correlationId: ctx.correlationId, actor: ctx.actor, expectedVersion: parseIfMatch(ifMatch), idempotency: ctx.idempotency };
   }
 
   private written(result: WriteResult, res: Response): WriteResult {

@@ -3,6 +3,7 @@ import { ApiError } from '../../common/errors/api-error.js';
 import { Database } from '../../database/database.js';
 import { ProjectionsService } from '../../projections/projections.service.js';
 import { ORDER_DETAILS, phoneDigits, type OrderDetailsRow } from '../projections/order-details.projection.js';
+import { isOrderId } from '../order-stream.js';
 import { toOrderView, type OrderView } from './order-view.js';
 
 export interface OrderPage {
@@ -65,7 +66,14 @@ function encodeCursor(placedAt: string, orderId: string): string {
 function decodeCursor(cursor: string): { placedAt: string; orderId: string } {
   try {
     const [placedAt, orderId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof placedAt === 'string' && !Number.isNaN(Date.parse(placedAt)) && typeof orderId === 'string' && /^[0-9a-f-]{36}$/i.test(orderId)) {
+    if (
+      typeof placedAt === 'string' &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(placedAt) &&
+      !Number.isNaN(Date.parse(placedAt)) &&
+      new Date(placedAt).toISOString() === placedAt &&
+      typeof orderId === 'string' &&
+      isOrderId(orderId)
+    ) {
       return { placedAt, orderId };
     }
   } catch {

@@ -1,0 +1,95 @@
+import { type CallHandler, type ExecutionContext, HttpStatus, Injectable, type NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
+import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
+import { createHash } from 'node:crypto';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { ApiError } from '../errors/api-error.js';
+import type { ContextualRequest } from '../http/request-context.js';
+import { IdempotencyStore, type StoredResponse } from './idempotency.store.js';
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** What a write needs to finish an idempotent request inside its own transaction. */
+export interface IdempotencyTicket {
+  readonly key: string;
+  readonly status: number;
+  completed: boolean;
+}
+
+/**
+ * Idempotency-Key on any POST (IETF httpapi idempotency-key draft): the first
+ * request claims the key; the same key and body again gets the first answer back
+ * and writes nothing; the same key with another body gets 422; while the first is
+ * still running, 409. The answer is stored by the write itself, in the
+ * transaction of its events, so a crash can't separate the two.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<ContextualRequest>();
+    const header = req.header('idempotency-key');
+    if (req.method !== 'POST' || header === undefined) return next.handle();
+    return from(this.run(context, req, header, next));
+  }
+
+  private async run(context: ExecutionContext, req: ContextualRequest, key: string, next: CallHandler): Promise<unknown> {
+    if (!KEY.test(key)) throw ApiError.validation(['Idempotency-Key must be 1 to 255 visible ASCII characters']);
+    const res = context.switchToHttp().getResponse<Response>();
+    const claim = await this.store.claim(key, fingerprint(req));
+    if (claim.kind === 'replay') {
+      replay(res, claim.response);
+      return claim.response.body;
+    }
+    const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
+    const ticket: IdempotencyTicket = { key, status, completed: false };
+    req.idempotency = ticket;
+    try {
+      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      if (!ticket.completed) await this.store.complete(key, { status, body, headers: pickHeaders(res) });
+      return body;
+    } catch (error) {
+      if (!ticket.completed) await this.store.release(key).catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+function fingerprint(req: ContextualRequest): string {
+  return createHash('sha256')
+    .update(`${req.method} ${req.path}\n${canonical(req.body ?? null)}`)
+    .digest('hex');
+}
+
+/** JSON with object keys sorted, so the same body in another key order is the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function pickHeaders(res: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of ['etag', 'location']) {
+    const value = res.getHeader(name);
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+function replay(res: Response, stored: StoredResponse): void {
+  res.status(stored.status);
+  for (const [name, value] of Object.entries(stored.headers)) res.setHeader(name, value);
+  res.setHeader('Idempotent-Replayed', 'true');
+}
+
