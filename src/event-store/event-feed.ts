@@ -7,6 +7,8 @@ import { EVENTS_APPENDED, LogNotifier } from './log-notifier.js';
 
 const BATCH = 500;
 const POLL_MS = 1_000;
+const HELD_BACK_MIN_MS = 2;
+const HELD_BACK_MAX_MS = 50;
 
 /**
  * Feeds the EventBus from the event log, in commit order: whatever instance
@@ -18,6 +20,8 @@ const POLL_MS = 1_000;
 @Injectable()
 export class EventFeed {
   private readonly logger = new Logger(EventFeed.name);
+  private heldBackTimer: NodeJS.Timeout | undefined;
+  private heldBackDelayMs = HELD_BACK_MIN_MS;
   private checkpoint: LogCheckpoint = LOG_START;
   private reading: Promise<void> | undefined;
   private again = false;
@@ -42,6 +46,7 @@ export class EventFeed {
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.poll);
+    clearTimeout(this.heldBackTimer);
     this.unsubscribe?.();
     await this.reading;
   }
@@ -66,15 +71,34 @@ export class EventFeed {
     });
   }
 
+  /**
+   * Committed events are held back behind an older transaction still open (a
+   * projection's batch, say); it will send no notification when it ends, so look
+   * again shortly, backing off while it lasts.
+   */
+  private retrySoon(): void {
+    if (!this.running || this.heldBackTimer) return;
+    this.heldBackTimer = setTimeout(() => {
+      this.heldBackTimer = undefined;
+      this.wake();
+    }, this.heldBackDelayMs);
+    this.heldBackDelayMs = Math.min(this.heldBackDelayMs * 2, HELD_BACK_MAX_MS);
+  }
+
   private async readAvailable(): Promise<void> {
     try {
       for (;;) {
-        const page = await this.store.readAll(this.checkpoint, BATCH);
+        const { events: page, heldBack } = await this.store.readAllPage(this.checkpoint, BATCH);
         for (const recorded of page) {
           const event = attachEnvelope({ ...recorded, previous: this.checkpoint });
           this.checkpoint = checkpointOf(recorded);
           this.bus.publish(event);
         }
+        if (heldBack) {
+          this.retrySoon();
+          return;
+        }
+        this.heldBackDelayMs = HELD_BACK_MIN_MS;
         if (page.length < BATCH || !this.running) return;
       }
     } catch (error) {

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Database, type Queryable } from '../database/database.js';
+import { Database, prepared, type Queryable } from '../database/database.js';
+import { Metrics } from '../ops/metrics/metrics.js';
 import { EventRegistry } from './event-registry.js';
 import { ConcurrencyError } from './event-store.errors.js';
+import { EVENTS_APPENDED } from './log-notifier.js';
 import {
   LOG_START,
   type AppendResult,
@@ -16,8 +18,16 @@ const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
 
 const COLUMNS = `event_id, stream_id, version, position, transaction_id::text AS transaction_id,
   type, schema_version, data, metadata, occurred_at`;
-const APPENDED_COLUMNS = `event_id, stream_id, version, position, transaction_id::text AS transaction_id,
-  type, schema_version, metadata, occurred_at`;
+const APPEND = `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
+  SELECT e.event_id, $1, e.version, e.type, e.schema_version, e.data::jsonb, $7::jsonb, $8
+    FROM unnest($2::uuid[], $3::int[], $4::text[], $5::int[], $6::text[]) AS e(event_id, version, type, schema_version, data)
+   WHERE $9::int = 0
+      OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $9::int)
+  RETURNING version, position, transaction_id::text AS transaction_id`;
+
+// A wake-up needs no durability: committing it asynchronously keeps the notify
+// lock (see announceAppended) for microseconds rather than a WAL flush.
+const ANNOUNCE = `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')`;
 
 interface EventRow {
   event_id: string;
@@ -35,7 +45,10 @@ interface EventRow {
 export interface AppendOptions {
   metadata?: EventMetadata;
   occurredAt?: Date;
-  /** Append inside the caller's transaction instead of on its own. */
+  /**
+   * Append inside the caller's transaction instead of on its own. The caller
+   * then calls announceAppended() once that transaction has committed.
+   */
   executor?: Queryable;
 }
 
@@ -56,7 +69,11 @@ export class EventStore {
   constructor(
     private readonly db: Database,
     private readonly registry: EventRegistry,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
+
+  private announcing = false;
+  private announceAgain = false;
 
   /**
    * Appends all events or none, in one statement. The unique (stream_id, version)
@@ -86,16 +103,10 @@ export class EventStore {
       data.push(JSON.stringify(event.data));
     });
 
-    let rows: EventRow[];
+    let rows: Array<Pick<EventRow, 'version' | 'position' | 'transaction_id'>>;
     try {
-      rows = await this.db.query<EventRow>(
-        `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
-         SELECT e.event_id, $1, e.version, e.type, e.schema_version, e.data::jsonb, $7::jsonb, $8
-           FROM unnest($2::uuid[], $3::int[], $4::text[], $5::int[], $6::text[])
-             AS e(event_id, version, type, schema_version, data)
-          WHERE $9::int = 0
-             OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $9::int)
-         RETURNING ${APPENDED_COLUMNS}`,
+      rows = await this.db.prepared(
+        APPEND,
         [streamId, ids, versions, types, schemaVersions, data, metadata, occurredAt, expectedVersion],
         options.executor,
       );
@@ -108,15 +119,47 @@ export class EventStore {
     if (rows.length === 0) {
       throw new ConcurrencyError(streamId, expectedVersion, await this.currentVersion(streamId, options.executor));
     }
+    this.metrics?.appended(types);
+    if (!options.executor) this.announceAppended();
+    // Only what PostgreSQL chose comes back; the rest is what was sent.
     const recorded = rows
       .sort((a, b) => a.version - b.version)
-      .map((row) => this.toRecorded(row, events[row.version - expectedVersion - 1])) as RecordedEvent<E>[];
+      .map((row) => {
+        const i = row.version - expectedVersion - 1;
+        return this.toRecorded(
+          { ...row, event_id: ids[i], stream_id: streamId, type: types[i], schema_version: schemaVersions[i], metadata: JSON.parse(metadata), occurred_at: occurredAt },
+          events[i],
+        );
+      }) as RecordedEvent<E>[];
     return {
       streamId,
       nextExpectedVersion: expectedVersion + events.length,
       lastPosition: recorded[recorded.length - 1].position,
       events: recorded,
     };
+  }
+
+  /**
+   * Wakes the log's readers in every instance (LISTEN events_appended) after an
+   * append has committed. Not from inside the appending transaction: PostgreSQL
+   * serialises the commits of all transactions that notify, WAL flush included,
+   * which would rule out group commit for appends. One wake-up at a time is in
+   * flight; appends that commit meanwhile are covered by one more after it.
+   */
+  announceAppended(): void {
+    if (this.announcing) {
+      this.announceAgain = true;
+      return;
+    }
+    this.announcing = true;
+    this.announceAgain = false;
+    this.db.pool
+      .query(prepared(ANNOUNCE, [EVENTS_APPENDED]))
+      .catch(() => undefined) // readers poll as well; a lost wake-up only delays them
+      .finally(() => {
+        this.announcing = false;
+        if (this.announceAgain) this.announceAppended();
+      });
   }
 
   async currentVersion(streamId: string, executor?: Queryable): Promise<number> {
@@ -150,16 +193,31 @@ export class EventStore {
    * returned until it has committed or rolled back.
    */
   async readAll(after: LogCheckpoint, limit: number, executor?: Queryable): Promise<RecordedEvent[]> {
-    const rows = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events
+    return (await this.readAllPage(after, limit, executor)).events;
+  }
+
+  /**
+   * readAll, also telling whether committed events past the page were held back
+   * because an older transaction is still open (any transaction, even one that
+   * writes no events). A subscriber then reads again shortly, rather than
+   * waiting for a notification that the blocking transaction will never send.
+   */
+  async readAllPage(
+    after: LogCheckpoint,
+    limit: number,
+    executor?: Queryable,
+  ): Promise<{ events: RecordedEvent[]; heldBack: boolean }> {
+    const rows = await this.db.query<EventRow & { safe: boolean }>(
+      `SELECT ${COLUMNS}, transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AS safe FROM events
         WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY transaction_id, position
         LIMIT $3`,
       [after.transactionId, after.position, limit],
       executor,
     );
-    return rows.map((row) => this.toRecorded(row));
+    // In (transaction id, position) order every safe row comes before the first unsafe one.
+    const safe = rows.filter((row) => row.safe);
+    return { events: safe.map((row) => this.toRecorded(row)), heldBack: safe.length < rows.length };
   }
 
   /** The checkpoint of the event at a global position, or undefined if there is none. */

@@ -243,6 +243,12 @@ export class ProjectionRunner {
         this.scheduleLeadAttempt();
         return;
       }
+      if (this.stopped) {
+        // stop() landed while the lock was being taken: give it straight back.
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`projection:${this.name}`]);
+        client.release();
+        return;
+      }
       client.on('error', () => undefined);
       this.client = client;
       await this.reloadCheckpoint();
