@@ -1,4 +1,5 @@
 import { openDatabaseFixture, type DatabaseFixture } from '../../test/support/database-fixture.js';
+import { waitUntil } from '../../test/support/projection-helpers.js';
 import { EventRegistry } from './event-registry.js';
 import { ConcurrencyError } from './event-store.errors.js';
 import { EventStore } from './event-store.js';
@@ -160,14 +161,21 @@ describe('EventStore on PostgreSQL', () => {
       expect(await readEverything(from)).toEqual([]);
 
       await older.query('COMMIT');
-      const firstPass = await readEverything(from);
+      // The oldest open transaction is counted server-wide: another test file's
+      // transaction may hold the reader back a moment longer, never let it skip.
+      let firstPass: RecordedEvent[] = [];
+      await waitUntil(async () => (firstPass = await readEverything(from)).length > 0, { what: 'the older writer is readable' });
       expect(firstPass.map((e) => e.streamId)).toEqual(['older-writer']);
       const checkpoint = firstPass[firstPass.length - 1];
 
       await slow.query('COMMIT');
-      const secondPass = await readEverything({ transactionId: checkpoint.transactionId, position: checkpoint.position });
+      const after = { transactionId: checkpoint.transactionId, position: checkpoint.position };
+      let secondPass: RecordedEvent[] = [];
+      await waitUntil(async () => (secondPass = await readEverything(after)).length >= 2, { what: 'both later writers are readable' });
       expect(secondPass.map((e) => e.streamId)).toEqual(['slow-writer', 'fast-writer']);
     } finally {
+      await slow.query('ROLLBACK').catch(() => undefined);
+      await older.query('ROLLBACK').catch(() => undefined);
       slow.release();
       older.release();
     }

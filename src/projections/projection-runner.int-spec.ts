@@ -104,6 +104,19 @@ describe('ProjectionRunner on PostgreSQL', () => {
     }
   }
 
+  /**
+   * Waits until `count` events after a checkpoint are readable. Any transaction
+   * still open anywhere in the cluster (a projection's own, another test file's)
+   * holds the readable end of the log back for a moment.
+   */
+  async function readCommitted(after: LogCheckpoint, count: number): Promise<RecordedEvent[]> {
+    let events: RecordedEvent[] = [];
+    await waitUntil(async () => (events = await readEverything(after)).length >= count, {
+      what: `${count} events after position ${after.position} are readable`,
+    });
+    return events;
+  }
+
   async function storedCheckpoint(name: string): Promise<LogCheckpoint> {
     const [row] = await db.query<{ transaction_id: string; position: string }>(
       'SELECT transaction_id::text AS transaction_id, position FROM projection_checkpoints WHERE name = $1',
@@ -152,11 +165,28 @@ describe('ProjectionRunner on PostgreSQL', () => {
 
   async function startLive(runner: ProjectionRunner): Promise<void> {
     await runner.start();
-    await waitUntil(() => runner.status === 'live', { what: `${runner.name} is live` });
+    await caughtUp(runner);
+  }
+
+  /** Until the runner stands on the newest event in the table, however long open transactions hold it back. */
+  async function caughtUp(runner: ProjectionRunner): Promise<void> {
+    const [newest] = await db.query<LogCheckpoint>(
+      `SELECT transaction_id::text AS "transactionId", position::int AS position
+         FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+    );
+    await waitUntil(
+      () => {
+        if (runner.status !== 'live') return false;
+        if (newest === undefined || compareCheckpoints(runner.checkpoint, newest) >= 0) return true;
+        runner.nudge();
+        return false;
+      },
+      { what: `${runner.name} has caught up with the log` },
+    );
   }
 
   /** Lets the runner read the log from its checkpoint and waits until it has read all it may. */
-  async function catchUp(runner: ProjectionRunner): Promise<void> {
+  async function letItRead(runner: ProjectionRunner): Promise<void> {
     runner.nudge();
     expect(runner.status).toBe('catching-up');
     await waitUntil(() => runner.status === 'live', { what: `${runner.name} has caught up` });
@@ -171,14 +201,19 @@ describe('ProjectionRunner on PostgreSQL', () => {
   /** Publishes what has been committed, as the EventFeed does, to every runner given. */
   function testFeed(from: LogCheckpoint) {
     let checkpoint = from;
-    return {
-      async publish(runners: readonly ProjectionRunner[]): Promise<RecordedEvent[]> {
-        const events = await readEverything(checkpoint);
-        for (const envelope of envelopesOf(events, checkpoint)) for (const runner of runners) runner.deliver(envelope);
-        if (events.length > 0) checkpoint = checkpointOf(last(events));
-        return events;
-      },
+    const publish = async (runners: readonly ProjectionRunner[]): Promise<RecordedEvent[]> => {
+      const events = await readEverything(checkpoint);
+      for (const envelope of envelopesOf(events, checkpoint)) for (const runner of runners) runner.deliver(envelope);
+      if (events.length > 0) checkpoint = checkpointOf(last(events));
+      return events;
     };
+    /** Publishes until `count` events have gone out, however many reads that takes. */
+    const publishUntil = async (runners: readonly ProjectionRunner[], count: number): Promise<RecordedEvent[]> => {
+      const events: RecordedEvent[] = [];
+      await waitUntil(async () => events.push(...(await publish(runners))) >= count, { what: `${count} events are published` });
+      return events;
+    };
+    return { publish, publishUntil };
   }
 
   it('applies each event exactly once when every envelope arrives twice and a whole batch again', async () => {
@@ -192,7 +227,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     await s.append('b', 1);
     await s.append('a', 2);
     await s.append('c', 4);
-    const events = await readEverything(from);
+    const events = await readCommitted(from, 10);
     expect(events).toHaveLength(10);
     const envelopes = envelopesOf(events, from);
     for (const envelope of envelopes) {
@@ -203,7 +238,8 @@ describe('ProjectionRunner on PostgreSQL', () => {
 
     for (const envelope of envelopes) runner.deliver(envelope);
     // Queued behind the redelivered batch: once it is applied, the batch before it has been dealt with.
-    const [closing] = await s.append('d', 1);
+    await s.append('d', 1);
+    const [closing] = await readCommitted(checkpointOf(last(events)), 1);
     runner.deliver({ ...closing, previous: checkpointOf(last(events)) });
     await reached(runner, closing);
 
@@ -223,7 +259,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     await startLive(runner);
     const from = runner.checkpoint;
     for (let i = 0; i < 5; i++) await s.append(`gap-${i}`, 1);
-    const first = await readEverything(from);
+    const first = await readCommitted(from, 5);
     expect(first).toHaveLength(5);
 
     // Only the fourth arrives: its `previous` is the third, which the runner has not seen.
@@ -234,7 +270,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     // The first of the next run follows on; the third skips the second.
     await s.append('gap-0', 1);
     await s.append('gap-1', 2);
-    const second = await readEverything(checkpointOf(last(first)));
+    const second = await readCommitted(checkpointOf(last(first)), 3);
     expect(second).toHaveLength(3);
     const envelopes = envelopesOf(second, checkpointOf(last(first)));
     runner.deliver(envelopes[0]);
@@ -268,18 +304,18 @@ describe('ProjectionRunner on PostgreSQL', () => {
       expect(lateEvent.position).toBeGreaterThan(last(fast).position);
 
       expect(await feed.publish([runner])).toEqual([]);
-      await catchUp(runner);
+      await letItRead(runner);
       expect(runner.checkpoint).toEqual(from);
       expect(await s.seen()).toEqual([]);
 
       await late.query('COMMIT');
       expect(await feed.publish([runner])).toEqual([]);
-      await catchUp(runner);
+      await letItRead(runner);
       expect(runner.checkpoint).toEqual(from);
       expect(await s.seen()).toEqual([]);
 
       await slow.query('COMMIT');
-      const published = await feed.publish([runner]);
+      const published = await feed.publishUntil([runner], 5);
       expect(published.map((e) => e.position)).toEqual([slowEvent, lateEvent, ...fast].map((e) => e.position));
       await reached(runner, last(published));
 
@@ -303,6 +339,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     // Events 1 and 2 share the failing batch with 3: they are written, then rolled back with it.
     await s.append('a', 2);
     await s.append('b', 2);
+    await readCommitted(from, 4);
     runner.nudge();
     await waitUntil(() => runner.status === 'failed', { what: 'the runner fails' });
     expect(runner.lastError).toBe('refusing event 3');
@@ -312,7 +349,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
 
     await s.append('c', 1);
     await s.append('a', 1);
-    const all = await readEverything(from);
+    const all = await readCommitted(from, 6);
     expect(all.map((e) => (e.event as Counted).data.n)).toEqual([1, 2, 3, 4, 5, 6]);
     for (const envelope of envelopesOf(all, from)) runner.deliver(envelope);
     runner.nudge();
@@ -342,7 +379,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     const [leader, standby] = first.isLeader ? [first, second] : [second, first];
     expect([first.isLeader, second.isLeader].filter(Boolean)).toHaveLength(1);
     expect(standby.status).toBe('standby');
-    await waitUntil(() => leader.status === 'live', { what: 'the leader is live' });
+    await caughtUp(leader);
     const from = leader.checkpoint;
     const feed = testFeed(from);
 
@@ -360,7 +397,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     await writers;
-    published.push(...(await feed.publish([first, second])));
+    published.push(...(await feed.publishUntil([first, second], 200 - published.length)));
     expect(published).toHaveLength(200);
     await reached(leader, last(published));
 
@@ -379,7 +416,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     expect(leader.status).toBe('stopped');
 
     for (let i = 0; i < 5; i++) await s.append(`after-${i}`, 1);
-    const afterwards = await feed.publish([first, second]);
+    const afterwards = await feed.publishUntil([first, second], 5);
     expect(afterwards).toHaveLength(5);
     await reached(standby, last(afterwards));
 
@@ -407,7 +444,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     await waitUntil(() => standby.isLeader, { what: 'the standby takes the free lock' });
 
     await s.append('a', 3);
-    const published = await feed.publish([leader, standby]);
+    const published = await feed.publishUntil([leader, standby], 3);
     await reached(standby, last(published));
     await waitUntil(() => !leader.isLeader, { what: 'the old leader notices and steps down' });
 
@@ -423,14 +460,14 @@ describe('ProjectionRunner on PostgreSQL', () => {
     const from = before.checkpoint;
     const feed = testFeed(from);
     await s.append('a', 2);
-    const applied = await feed.publish([before]);
+    const applied = await feed.publishUntil([before], 2);
     await reached(before, last(applied));
     await before.stop();
 
     // Appended, then the process "died" before the feed published anything.
     await s.append('a', 3);
     await s.append('b', 4);
-    const unpublished = await readEverything(checkpointOf(last(applied)));
+    const unpublished = await readCommitted(checkpointOf(last(applied)), 7);
     expect(unpublished).toHaveLength(7);
     expect(await s.seen()).toEqual(rowsOf(applied));
 
