@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 
-# Build: all dependencies, TypeScript compiled to dist/.
+# Build: all dependencies, TypeScript compiled to dist/ (the server and the command-line tasks in dist/cli).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -9,7 +9,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# Runtime: production dependencies and the compiled app only.
+# Runtime: production dependencies, the compiled app and the web UI's static files only.
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -20,10 +20,14 @@ COPY package.json package-lock.json ./
 # container DATABASE_URL is always set, so it is installed but never started.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY public ./public
 # The app files stay root-owned and read-only to the process that serves them.
 USER node
 EXPOSE 3000
-# GET /menu until GET /health exists.
+# Readiness: the database answers and every projection is live and close to the head of the log.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://localhost:3000/menu').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Exec form: node is PID 1 and gets the SIGTERM of `docker stop` itself, which starts the
+# graceful shutdown (in-flight requests and commands finish, projections finish their batch).
+STOPSIGNAL SIGTERM
 CMD ["node", "dist/main.js"]

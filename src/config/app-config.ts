@@ -1,18 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { type Environment, validateEnvironment } from './environment.js';
 
-export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-  }
-}
+export { ConfigError } from './environment.js';
 
 /**
- * Everything the app reads from its environment, parsed and validated once at
- * start-up. Nothing else in the app touches process.env.
+ * The typed view of the configuration every module injects. Its values come
+ * from the validated Environment (see environment.ts and load-config.ts);
+ * nothing else in the app touches process.env.
  */
 export class AppConfig {
-  declare readonly nodeEnv: 'development' | 'production' | 'test';
+  declare readonly nodeEnv: Environment['NODE_ENV'];
   declare readonly host: string;
   declare readonly port: number;
   declare readonly databaseUrl: string | undefined;
@@ -29,42 +27,53 @@ export class AppConfig {
   declare readonly projectionLockRetryMs: number;
   declare readonly writeRateLimitPerMinute: number;
   declare readonly lockTimeoutMs: number;
+  declare readonly logLevel: Environment['LOG_LEVEL'];
+  declare readonly logFormat: Environment['LOG_FORMAT'];
+  declare readonly shutdownTimeoutMs: number;
+  declare readonly healthMaxLagEvents: number;
+  declare readonly healthMaxLagSeconds: number;
+  /** Hosts webhooks may deliver to; empty: any public host, never a loopback, private or link-local address. */
+  declare readonly webhookAllowedHosts: readonly string[];
+  declare readonly webhookTimeoutMs: number;
+  /** Cap of the exponential backoff between delivery attempts. */
+  declare readonly webhookRetryMaxMs: number;
 
   constructor(values: Omit<AppConfig, 'with'>) {
     Object.assign(this, values);
   }
 
-  static fromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
-    const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
-    const token = optional(env, 'STAFF_API_TOKEN');
-    if (nodeEnv === 'production' && !token) {
-      throw new ConfigError('STAFF_API_TOKEN', 'is required when NODE_ENV=production');
-    }
-    if (token !== undefined && token.length < 16) {
-      throw new ConfigError('STAFF_API_TOKEN', 'must be at least 16 characters');
-    }
-    const databaseUrl = optional(env, 'DATABASE_URL');
-    if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-      throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
-    }
+  /** Validates a set of variables and builds the config; throws ConfigError naming each bad variable. */
+  static fromEnv(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): AppConfig {
+    return AppConfig.fromEnvironment(validateEnvironment(env), cwd);
+  }
+
+  static fromEnvironment(env: Environment, cwd = process.cwd()): AppConfig {
     return new AppConfig({
-      nodeEnv,
-      host: optional(env, 'HOST') ?? '0.0.0.0',
-      port: integer(env, 'PORT', 3000, 0, 65535),
-      databaseUrl,
-      embeddedPgDir: resolve(cwd, optional(env, 'EMBEDDED_PG_DIR') ?? '.data/postgres'),
-      embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
-      dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
-      staffApiToken: token ?? randomBytes(24).toString('base64url'),
-      staffTokenGenerated: token === undefined,
-      snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 50, 0, 1_000_000),
-      bodyLimit: optional(env, 'BODY_LIMIT') ?? '64kb',
-      commandRetries: integer(env, 'COMMAND_RETRIES', 10, 0, 1000),
-      readYourWritesTimeoutMs: integer(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5000, 0, 60_000),
-      statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 0, 3_600_000),
-      projectionLockRetryMs: integer(env, 'PROJECTION_LOCK_RETRY_MS', 1_000, 10, 60_000),
-      writeRateLimitPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 600, 0, 10_000_000),
-      lockTimeoutMs: integer(env, 'DB_LOCK_TIMEOUT_MS', 5_000, 0, 3_600_000),
+      nodeEnv: env.NODE_ENV,
+      host: env.HOST,
+      port: env.PORT,
+      databaseUrl: env.DATABASE_URL,
+      embeddedPgDir: resolve(cwd, env.EMBEDDED_PG_DIR),
+      embeddedPgPort: env.EMBEDDED_PG_PORT,
+      dbPoolSize: env.DB_POOL_SIZE,
+      staffApiToken: env.STAFF_API_TOKEN ?? randomBytes(24).toString('base64url'),
+      staffTokenGenerated: env.STAFF_API_TOKEN === undefined,
+      snapshotEvery: env.SNAPSHOT_EVERY,
+      bodyLimit: env.BODY_LIMIT,
+      commandRetries: env.COMMAND_RETRIES,
+      readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      projectionLockRetryMs: env.PROJECTION_LOCK_RETRY_MS,
+      writeRateLimitPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE,
+      lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,
+      logLevel: env.LOG_LEVEL,
+      logFormat: env.LOG_FORMAT,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      healthMaxLagEvents: env.HEALTH_MAX_LAG_EVENTS,
+      healthMaxLagSeconds: env.HEALTH_MAX_LAG_SECONDS,
+      webhookAllowedHosts: env.WEBHOOK_ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== ''),
+      webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      webhookRetryMaxMs: env.WEBHOOK_RETRY_MAX_MS,
     });
   }
 
@@ -72,27 +81,4 @@ export class AppConfig {
   with(overrides: Partial<AppConfig>): AppConfig {
     return new AppConfig({ ...this, ...overrides });
   }
-}
-
-function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
 }

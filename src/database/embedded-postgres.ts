@@ -87,6 +87,11 @@ export class EmbeddedPostgresServer {
     throw lastError;
   }
 
+  /** True when an already running server was taken over rather than started by this process. */
+  get adopted(): boolean {
+    return this.adoptedPid !== undefined;
+  }
+
   url(database = 'postgres'): string {
     return `postgres://${USER}:${PASSWORD}@127.0.0.1:${this.port}/${database}`;
   }

@@ -1,10 +1,13 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class ConfirmOrderDto {
+  @ApiPropertyOptional({ description: 'When the kitchen expects the order to be ready (ISO-8601)', format: 'date-time', example: '2026-11-22T19:30:00.000Z' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'estimatedReadyAt must be an ISO-8601 timestamp' })
   estimatedReadyAt?: string;
 
+  @ApiPropertyOptional({ maxLength: 500, example: 'Extra crispy base' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -12,9 +15,11 @@ export class ConfirmOrderDto {
 }
 
 export class PayOrderDto {
+  @ApiProperty({ enum: ['card', 'cash'], example: 'card' })
   @IsIn(['card', 'cash'], { message: 'method must be one of card, cash' })
   method!: 'card' | 'cash';
 
+  @ApiPropertyOptional({ description: "The payment provider's reference", maxLength: 100, example: 'txn_8f3a2c' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -23,6 +28,7 @@ export class PayOrderDto {
 }
 
 export class ApplyDiscountDto {
+  @ApiProperty({ description: 'A discount code from the menu (WELCOME10, PIZZA20, HALFPRICE, FIVEOFF, TENOFF)', maxLength: 40, example: 'WELCOME10' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(40)
@@ -30,6 +36,7 @@ export class ApplyDiscountDto {
 }
 
 export class DispatchOrderDto {
+  @ApiPropertyOptional({ description: 'Who takes the order out', maxLength: 100, example: 'Luigi' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -38,6 +45,7 @@ export class DispatchOrderDto {
 }
 
 export class CancelOrderDto {
+  @ApiProperty({ maxLength: 500, example: 'Customer changed their mind' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -19,15 +20,18 @@ import { PIZZA_SIZES, type PizzaSize } from '../../../menu/menu.data.js';
 import { MAX_ITEM_QUANTITY, MIN_ITEM_QUANTITY } from '../../domain/pizza-order.js';
 
 export class CustomerDto {
+  @ApiProperty({ maxLength: 100, example: 'Ada Lovelace' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   name!: string;
 
+  @ApiProperty({ description: '6 to 25 digits, spaces or ()-./, optionally starting with +', example: '+44 20 7946 0000' })
   @IsString()
   @Matches(/^\+?[0-9][0-9 ()./-]{5,24}$/, { message: 'phone must be a phone number of 6 to 25 digits, spaces or ()-./' })
   phone!: string;
 
+  @ApiPropertyOptional({ description: 'Needed for delivery', maxLength: 300, example: '1 Analytical St, London' })
   @IsOptional()
   @IsString()
   @MaxLength(300)
@@ -35,19 +39,23 @@ export class CustomerDto {
 }
 
 export class OrderItemDto {
+  @ApiProperty({ description: 'A pizza id from GET /menu', example: 'margherita' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
   pizzaId!: string;
 
+  @ApiProperty({ enum: PIZZA_SIZES, example: 'large' })
   @IsIn(PIZZA_SIZES, { message: `size must be one of ${PIZZA_SIZES.join(', ')}` })
   size!: PizzaSize;
 
+  @ApiProperty({ minimum: MIN_ITEM_QUANTITY, maximum: MAX_ITEM_QUANTITY, example: 2 })
   @IsInt()
   @Min(MIN_ITEM_QUANTITY)
   @Max(MAX_ITEM_QUANTITY)
   quantity!: number;
 
+  @ApiPropertyOptional({ description: 'Topping ids from GET /menu', type: [String], maxItems: 10, example: ['extra-cheese'] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
@@ -57,11 +65,13 @@ export class OrderItemDto {
 }
 
 export class PlaceOrderDto {
+  @ApiProperty({ type: () => CustomerDto })
   @IsObject({ message: 'customer must be an object with name, phone and an optional address' })
   @ValidateNested()
   @Type(() => CustomerDto)
   customer!: CustomerDto;
 
+  @ApiProperty({ type: () => [OrderItemDto], minItems: 1, maxItems: 50, description: 'Priced by the server from its own menu' })
   @IsArray()
   @ArrayMinSize(1, { message: 'items: the order must contain at least one item' })
   @ArrayMaxSize(50)
@@ -69,10 +79,12 @@ export class PlaceOrderDto {
   @Type(() => OrderItemDto)
   items!: OrderItemDto[];
 
+  @ApiPropertyOptional({ enum: ['delivery', 'pickup'], default: 'delivery', example: 'delivery' })
   @IsOptional()
   @IsIn(['delivery', 'pickup'], { message: 'fulfilment must be one of delivery, pickup' })
   fulfilment?: 'delivery' | 'pickup';
 
+  @ApiPropertyOptional({ maxLength: 500, example: 'Ring the bell twice' })
   @IsOptional()
   @IsString()
   @MaxLength(500)

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
@@ -5,14 +6,22 @@ const STATUSES = ['PENDING', 'CONFIRMED', 'COOKING', 'READY', 'OUT_FOR_DELIVERY'
 
 /** Every query takes minPosition: answer once the read model behind it has that write. */
 export class ReadYourWritesDto {
+  @ApiPropertyOptional({
+    description: 'Read your write: answer once the read model has applied the event at this position (a write returns it), else 503 PROJECTION_BEHIND',
+    minimum: 0,
+    example: 1043,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'minPosition must be a whole number' })
   @Min(0)
+  // 1e300 is an integer to JavaScript; past 2^53 a position is neither exact nor a bigint PostgreSQL takes.
+  @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 }
 
 export class ListOrdersDto extends ReadYourWritesDto {
+  @ApiPropertyOptional({ description: `One status or several, comma-separated: ${STATUSES.join(', ')}`, example: 'CONFIRMED,COOKING' })
   @IsOptional()
   @IsString()
   @Matches(new RegExp(`^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$`), {
@@ -20,11 +29,13 @@ export class ListOrdersDto extends ReadYourWritesDto {
   })
   status?: string;
 
+  @ApiPropertyOptional({ description: "The customer's phone; only its digits are compared", example: '+44 20 7946 0000' })
   @IsOptional()
   @IsString()
   @Matches(/^\+?[0-9 ()./-]{3,25}$/, { message: 'phone must be a phone number' })
   phone?: string;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, example: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number' })
@@ -32,6 +43,7 @@ export class ListOrdersDto extends ReadYourWritesDto {
   @Max(100)
   limit?: number;
 
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page', maxLength: 200, example: 'WyIyMDI2LTExLTIyVDE4OjA0OjA1LjEyM1oiLCIwYjdmIl0' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -39,15 +51,18 @@ export class ListOrdersDto extends ReadYourWritesDto {
 }
 
 export class OrderStateDto extends ReadYourWritesDto {
+  @ApiProperty({ description: 'The instant to rebuild the order at (ISO-8601)', format: 'date-time', example: '2026-11-22T18:05:00.000Z' })
   @IsISO8601({ strict: true }, { message: 'asOf must be an ISO-8601 timestamp' })
   asOf!: string;
 }
 
 export class AnalyticsSummaryDto extends ReadYourWritesDto {
+  @ApiPropertyOptional({ description: 'First UTC day (default: 29 days before `to`)', format: 'date', example: '2026-11-01' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date' })
   from?: string;
 
+  @ApiPropertyOptional({ description: 'Last UTC day, included (default: today)', format: 'date', example: '2026-11-22' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date' })
   to?: string;

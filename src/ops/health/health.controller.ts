@@ -1,0 +1,95 @@
+import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ApiError } from '../../common/errors/api-error.js';
+import { ApiErrors } from '../../common/errors/api-error-responses.js';
+import { ProjectionStatusReader } from '../projection-status.js';
+import { ReadinessIndicators } from './readiness.indicators.js';
+
+const READY_EXAMPLE = {
+  status: 'ok',
+  info: {
+    database: { status: 'up' },
+    'projection:order_details': { status: 'up', state: 'live', position: 1042, lagEvents: 0, lagSeconds: 0, runsHere: true },
+    shutdown: { status: 'up' },
+  },
+  error: {},
+  details: {
+    database: { status: 'up' },
+    'projection:order_details': { status: 'up', state: 'live', position: 1042, lagEvents: 0, lagSeconds: 0, runsHere: true },
+    shutdown: { status: 'up' },
+  },
+};
+
+const HEALTH_SCHEMA = {
+  type: 'object',
+  required: ['status', 'details'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded', 'error', 'shutting_down'] },
+    info: { type: 'object', additionalProperties: { type: 'object' }, description: 'The checks that are up' },
+    error: { type: 'object', additionalProperties: { type: 'object' }, description: 'The checks that are down' },
+    details: { type: 'object', additionalProperties: { type: 'object' }, description: 'Every check, by name' },
+  },
+};
+
+/**
+ * Liveness (/health/live: the process answers) and readiness (/health: the
+ * database answers, every projection is running and close enough to the head
+ * of the log, and the instance is not shutting down). Public, for probes.
+ */
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: ReadinessIndicators,
+    private readonly projections: ProjectionStatusReader,
+  ) {}
+
+  @Get()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({
+    summary: 'Readiness: database, projections and shutdown',
+    description:
+      'One check per dependency: `database` (a ping), `projection:<name>` for each read model (down while it is stopped, failed or starting, ' +
+      'or more than HEALTH_MAX_LAG_EVENTS events / HEALTH_MAX_LAG_SECONDS seconds behind) and `shutdown` (down once a SIGTERM has been received). ' +
+      'A 503 keeps the error shape of the API, with the Terminus report beside it.',
+  })
+  @ApiOkResponse({ description: 'Ready to take traffic', schema: HEALTH_SCHEMA, example: READY_EXAMPLE })
+  @ApiErrors('NOT_READY')
+  async readiness(): Promise<HealthCheckResult> {
+    const status = await this.projections.read().catch((error: Error) => error);
+    const projectionChecks =
+      status instanceof Error
+        ? [() => this.indicators.projectionsUnreadable()]
+        : status.projections.map((projection) => () => this.indicators.projection(projection));
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: 2_000 }),
+        ...projectionChecks,
+        () => this.indicators.shutdown(),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const report = error.getResponse() as HealthCheckResult;
+      const problems = Object.entries(report.error ?? {}).map(([check, result]) => {
+        const message = (result as { message?: unknown }).message;
+        return typeof message === 'string' ? `${check} (${message})` : check;
+      });
+      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'NOT_READY', `Not ready: ${problems.join('; ') || 'a check is down'}`, {
+        status: report.status,
+        info: report.info ?? {},
+        details: report.details,
+      });
+    }
+  }
+
+  @Get('live')
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Liveness: the process is up and answering', description: 'Checks nothing else, so a slow database never gets the process restarted.' })
+  @ApiOkResponse({ description: 'Alive', schema: HEALTH_SCHEMA, example: { status: 'ok', info: {}, error: {}, details: {} } })
+  liveness(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+}

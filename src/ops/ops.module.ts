@@ -1,0 +1,54 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { AppConfig } from '../config/app-config.js';
+import { HealthController } from './health/health.controller.js';
+import { ReadinessIndicators } from './health/readiness.indicators.js';
+import { HttpObserver } from './http/http-observer.js';
+import { createRootLogger, RootLogger } from './logging/logging.js';
+import { CommandMetrics } from './metrics/command-metrics.js';
+import { Metrics } from './metrics/metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { ProjectionMetrics } from './metrics/projection-metrics.js';
+import { ProjectionStatusReader } from './projection-status.js';
+import { Drain } from './shutdown/drain.js';
+
+export interface OpsOptions {
+  /** Where the JSON log lines go instead of stdout: tests capture them, scripts use stderr. */
+  logDestination?: DestinationStream;
+}
+
+/**
+ * Running the app: structured logs (pino through nestjs-pino), Prometheus
+ * metrics, Terminus health checks and what a graceful shutdown needs. Global,
+ * so the few places that record a metric can inject Metrics.
+ */
+@Global()
+@Module({})
+export class OpsModule {
+  static forRoot(config: AppConfig, options: OpsOptions = {}): DynamicModule {
+    const root = new RootLogger(createRootLogger(config, options.logDestination));
+    return {
+      module: OpsModule,
+      imports: [
+        // pino-http itself runs first thing in the app (HttpObserver); nestjs-pino binds its
+        // request logger for the Nest Logger calls made while handling the request.
+        LoggerModule.forRoot({ pinoHttp: { logger: root.logger }, useExisting: true }),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: RootLogger, useValue: root },
+        Metrics,
+        Drain,
+        HttpObserver,
+        CommandMetrics,
+        ProjectionStatusReader,
+        ProjectionMetrics,
+        ReadinessIndicators,
+      ],
+      exports: [RootLogger, Metrics, Drain, HttpObserver, ProjectionStatusReader],
+    };
+  }
+}

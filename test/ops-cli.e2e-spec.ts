@@ -1,0 +1,95 @@
+import pg from 'pg';
+import { distFile, spawnNode } from './support/spawned-process.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+/** The npm run scripts are these files after the build: npm run <task> = build, then node dist/cli/<file>. */
+async function run(file: string, args: string[], env: Record<string, string>) {
+  const task = spawnNode(distFile(`cli/${file}`), args, env);
+  const { code } = await task.exit(60_000);
+  return { code, stdout: task.stdout.join('\n'), stderr: task.stderr.join('\n') };
+}
+
+describe('command line (e2e, node dist/cli/*)', () => {
+  let database: TestDatabase;
+  let client: pg.Client;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrate: false });
+    env = { DATABASE_URL: database.url, NODE_ENV: 'test' };
+    client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+  });
+
+  afterAll(async () => {
+    await client.end();
+    await database.drop();
+  });
+
+  const count = async (sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0].n);
+
+  it('migrate applies the migrations once, then finds nothing to do', async () => {
+    const first = await run('migrate.js', [], env);
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.stderr).toMatch(/applied CreateEventStore\d+/);
+    expect(await count("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'events'")).toBe(1);
+
+    const again = await run('migrate.js', [], env);
+    expect(again).toMatchObject({ code: 0 });
+    expect(again.stderr).toContain('The database schema is up to date');
+  }, 60_000);
+
+  it('seed writes demo orders spread over the last days, through the command handlers, and projects them', async () => {
+    // The seed waits (up to this) for its own projections before it exits.
+    const result = await run('seed.js', ['--days', '3', '--orders', '15', '--seed', '5'], { ...env, READ_YOUR_WRITES_TIMEOUT_MS: '30000' });
+    expect(result.stderr).toContain('The read models are up to date');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').pop()!)).toMatchObject({ orders: 15 });
+    expect(result.stderr).toContain('seeding [##############################] 100%');
+
+    expect(await count("SELECT count(*) AS n FROM events WHERE type = 'OrderPlaced'")).toBe(15);
+    expect(await count("SELECT count(DISTINCT occurred_at::date) AS n FROM events WHERE type = 'OrderPlaced'")).toBeGreaterThanOrEqual(2);
+    expect(await count("SELECT count(*) AS n FROM events WHERE NOT metadata->>'correlationId' LIKE 'seed-5-%'")).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM order_details')).toBe(15);
+    expect(await count('SELECT count(*) AS n FROM analytics_daily')).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('stream:print prints an order stream by order id or stream id, as text or JSON lines', async () => {
+    const { rows } = await client.query<{ stream_id: string; versions: number }>(
+      'SELECT stream_id, max(version) AS versions FROM events GROUP BY stream_id ORDER BY max(version) DESC LIMIT 1',
+    );
+    const [{ stream_id: streamId, versions }] = rows;
+
+    const text = await run('print-stream.js', [streamId.slice('order-'.length)], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`${streamId}: ${versions} event(s)`);
+    expect(text.stdout).toMatch(/^v1 {2}#\d+ {2}\S+Z {2}OrderPlaced \(schema \d\) {2}actor=customer correlation=seed-5-\d+$/m);
+
+    const json = await run('print-stream.js', [streamId, '--json'], env);
+    expect(json.code).toBe(0);
+    const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { version: number; type: string; streamId: string });
+    expect(events.map((e) => e.version)).toEqual(Array.from({ length: versions }, (_, i) => i + 1));
+    expect(events[0]).toMatchObject({ streamId, type: 'OrderPlaced' });
+  }, 60_000);
+
+  it('projections:rebuild replays the log into a projection with a progress bar', async () => {
+    const before = await count('SELECT count(*) AS n FROM order_details');
+    const result = await run('rebuild-projection.js', ['order-details'], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/rebuilding order-details \[#+\] 100%/);
+    expect(result.stderr).toMatch(/Swapped in the rebuilt order-details at position \d+/);
+    expect(await count('SELECT count(*) AS n FROM order_details')).toBe(before);
+  }, 60_000);
+
+  it('explains its usage and exits 2 on bad arguments', async () => {
+    const noName = await run('rebuild-projection.js', [], env);
+    expect(noName.code).toBe(2);
+    expect(noName.stderr).toContain('Projections: order-details, kitchen-queue, analytics');
+    const badSeed = await run('seed.js', ['--orders', 'lots'], env);
+    expect(badSeed.code).toBe(2);
+    expect(badSeed.stderr).toContain('--orders must be a whole number');
+    const noStream = await run('print-stream.js', ['00000000-0000-4000-8000-000000000000'], env);
+    expect(noStream.code).toBe(2);
+    expect(noStream.stderr).toContain('No events in stream order-00000000-0000-4000-8000-000000000000');
+  }, 60_000);
+});
