@@ -52,7 +52,7 @@ export class LiveSubscription {
     this.inbox.length = 0;
   }
 
-  /** Resolves once everything offered or replayable so far has been sent; tests and shutdown use it. */
+  /** Resolves once everything offered or replayable so far has been sent. */
   async settled(): Promise<void> {
     while (this.working) await this.working;
   }

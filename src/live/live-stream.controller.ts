@@ -1,0 +1,109 @@
+import { Controller, Get, Headers, HttpStatus, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { Response } from 'express';
+import { StaffToken } from '../common/auth/staff-token.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { ApiReadErrors } from '../common/errors/api-error-responses.js';
+import { LiveEventsService } from './live-events.service.js';
+
+export class LiveStreamQueryDto {
+  @ApiPropertyOptional({ description: "Only this order's events; no staff token needed", format: 'uuid', example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  orderId?: string;
+
+  /**
+   * The staff token, for this route only: a browser's EventSource cannot send an
+   * Authorization header. The stream only reads, and header-capable clients
+   * should keep using the header, which wins when both are sent.
+   */
+  @ApiPropertyOptional({ description: 'The staff token, for EventSource, which cannot send an Authorization header', example: 'your-staff-token' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  token?: string;
+
+  /** Fallback for Last-Event-ID, for a first connection that already holds a position (e.g. from a timeline). */
+  @ApiPropertyOptional({ description: 'Resume after this global position when no Last-Event-ID header is sent (0: from the start)', example: 1042 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'lastEventId must be a whole number: the position of the last event the client has' })
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  lastEventId?: number;
+}
+
+const POSITION = /^\d{1,15}$/;
+
+const MESSAGE_EXAMPLE = `retry: 2000
+
+id: 1043
+data: {"position":1043,"version":2,"streamId":"order-0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b","orderId":"0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b","type":"OrderConfirmed","occurredAt":"2026-11-22T18:04:05.123Z","data":{"orderId":"0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b","estimatedReadyAt":null,"kitchenNotes":null,"confirmedAt":"2026-11-22T18:04:05.123Z"}}
+
+: heartbeat
+
+`;
+
+/**
+ * GET /events/stream: Server-Sent Events, one message per stored event. Staff
+ * get every event; anyone with an order's id gets that order's events.
+ */
+@ApiTags('live')
+@Controller('events')
+export class LiveStreamController {
+  constructor(
+    private readonly live: LiveEventsService,
+    private readonly staffToken: StaffToken,
+  ) {}
+
+  @Get('stream')
+  @ApiOperation({
+    summary: 'Server-Sent Events, one per stored event, for live screens (staff; anyone with ?orderId= for that order)',
+    description: [
+      'Each message is unnamed (clients use `onmessage`): `id:` is the global position, `data:` is JSON `{ position, version, streamId, orderId, type, occurredAt, data }`.',
+      'A comment heartbeat comes every 15 s. Without a resume point the stream starts from now.',
+      'On reconnect, browsers send `Last-Event-ID`: the server replays from the event store whatever came after that position (in log order), then continues live, with nothing lost or repeated.',
+      'EventSource cannot send headers, so the staff token may also be given as `?token=` on this route only.',
+    ].join('\n\n'),
+  })
+  @ApiBearerAuth('staff')
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The position of the last event the client has: resume after it', schema: { type: 'string', example: '1042' } })
+  @ApiOkResponse({ description: 'An endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' }, example: MESSAGE_EXAMPLE } } })
+  @ApiReadErrors('VALIDATION_FAILED', 'STAFF_TOKEN_MISSING', 'STAFF_TOKEN_INVALID', 'ORDER_NOT_FOUND', 'LIVE_STREAMS_EXHAUSTED')
+  async stream(
+    @Query() query: LiveStreamQueryDto,
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (query.orderId === undefined) this.requireStaff(authorization ?? (query.token ? `Bearer ${query.token}` : undefined));
+    await this.live.open(res, { orderId: query.orderId, after: this.resumePoint(lastEventIdHeader, query.lastEventId) });
+  }
+
+  private requireStaff(authorization: string | undefined): void {
+    const verdict = this.staffToken.check(authorization);
+    if (verdict === 'staff') return;
+    if (verdict === 'missing') {
+      throw new ApiError(
+        HttpStatus.UNAUTHORIZED,
+        'STAFF_TOKEN_MISSING',
+        'The stream of every event needs a staff token (Authorization: Bearer <token>, or ?token=); customers pass ?orderId=',
+      );
+    }
+    throw new ApiError(HttpStatus.FORBIDDEN, 'STAFF_TOKEN_INVALID', 'The staff token is not valid');
+  }
+
+  /** The browser's own Last-Event-ID (sent on every reconnect) wins over the query's first-connection value. */
+  private resumePoint(header: string | undefined, fromQuery: number | undefined): number | undefined {
+    const value = header?.trim();
+    if (value === undefined || value === '') return fromQuery;
+    if (!POSITION.test(value)) {
+      throw ApiError.validation(['Last-Event-ID must be the position of the last event the client has']);
+    }
+    return Number(value);
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { LiveEventsService } from './live-events.service.js';
+import { LiveStreamController } from './live-stream.controller.js';
+
+/** Live screens: GET /events/stream, fed by the EventBus subscription. */
+@Module({
+  controllers: [LiveStreamController],
+  providers: [LiveEventsService],
+  exports: [LiveEventsService],
+})
+export class LiveModule {}
