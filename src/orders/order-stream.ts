@@ -1,3 +1,4 @@
+import { ORDER_EVENT_SCHEMAS } from './domain/order-event-schemas.js';
 import { ORDER_EVENT_CLASSES } from './domain/order-events.js';
 import type { EventRegistry } from '../event-store/event-registry.js';
 
@@ -21,11 +22,14 @@ export function isOrderId(value: string): boolean {
 }
 
 /**
- * The pizza domain's event types and their upcasters. OrderPlaced v1 predates
- * pickup orders: every order was delivered.
+ * The pizza domain's event types, their upcasters and the JSON Schema of every
+ * version they can be stored at. OrderPlaced v1 predates pickup orders: every
+ * order was delivered.
  */
 export function registerOrderEvents(registry: EventRegistry): void {
-  registry.registerAll(ORDER_EVENT_CLASSES, {
-    OrderPlaced: { 1: (data: Record<string, unknown>) => ({ ...data, fulfilment: 'delivery' }) },
-  });
+  registry.registerAll(
+    ORDER_EVENT_CLASSES,
+    { OrderPlaced: { 1: (data: Record<string, unknown>) => ({ ...data, fulfilment: 'delivery' }) } },
+    ORDER_EVENT_SCHEMAS,
+  );
 }

@@ -1,0 +1,84 @@
+import type { Database } from '../database/database.js';
+import type { LogCheckpoint } from '../event-store/event-types.js';
+
+/** The webhook was deleted (perhaps through another instance): its worker ends. */
+export class WebhookGone extends Error {}
+/** The checkpoint is not where this worker left it (another instance moved it): re-read it. */
+export class CheckpointMoved extends Error {}
+
+/**
+ * A webhook's row as its worker keeps it: the checkpoint, moved only from
+ * where this worker last saw it (so a stale instance can never move it back),
+ * and the counters and last error the admin API and /metrics show.
+ */
+export class WebhookProgress {
+  constructor(
+    private readonly db: Database,
+    private readonly webhookId: string,
+  ) {}
+
+  async checkpoint(): Promise<LogCheckpoint> {
+    const [row] = await this.db.query<{ transaction_id: string; position: string }>(
+      'SELECT transaction_id::text AS transaction_id, position FROM webhooks WHERE id = $1 AND deleted_at IS NULL',
+      [this.webhookId],
+    );
+    if (!row) throw new WebhookGone();
+    return { transactionId: row.transaction_id, position: Number(row.position) };
+  }
+
+  /** The receiver took the event at `to`: the checkpoint moves there and the webhook is active again. */
+  async delivered(from: LogCheckpoint, to: LogCheckpoint): Promise<void> {
+    await this.move(
+      from,
+      to,
+      `delivered_count = delivered_count + 1, status = 'active', consecutive_failures = 0, last_delivered_at = now()`,
+    );
+  }
+
+  /** Past events the webhook does not want, up to `to`. */
+  async passed(from: LogCheckpoint, to: LogCheckpoint): Promise<void> {
+    await this.move(from, to);
+  }
+
+  /** Counts a failed attempt; the webhook shows as failing once `failingAfter` have failed in a row. */
+  async failed(error: string, failingAfter: number): Promise<{ status: string; consecutiveFailures: number }> {
+    const [row] = await this.db.query<{ status: string; consecutive_failures: number }>(
+      `UPDATE webhooks
+          SET failed_attempts = failed_attempts + 1, consecutive_failures = consecutive_failures + 1,
+              last_error = $2, last_error_at = now(),
+              status = CASE WHEN consecutive_failures + 1 >= $3 THEN 'failing' ELSE status END
+        WHERE id = $1 AND deleted_at IS NULL
+       RETURNING status, consecutive_failures`,
+      [this.webhookId, error.slice(0, 500), failingAfter],
+    );
+    if (!row) throw new WebhookGone();
+    return { status: row.status, consecutiveFailures: row.consecutive_failures };
+  }
+
+  /** Records a problem that is not the receiver's, without counting it as a failed delivery. */
+  async note(error: string): Promise<void> {
+    await this.db.query('UPDATE webhooks SET last_error = $2, last_error_at = now() WHERE id = $1', [this.webhookId, error.slice(0, 500)]);
+  }
+
+  /**
+   * Whether committed events lie past `after` that readAll does not return yet,
+   * because a transaction older than theirs is still open.
+   */
+  async committedAfter(after: LogCheckpoint): Promise<boolean> {
+    const [row] = await this.db.query<{ pending: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)) AS pending',
+      [after.transactionId, after.position],
+    );
+    return row.pending;
+  }
+
+  private async move(from: LogCheckpoint, to: LogCheckpoint, alsoSet?: string): Promise<void> {
+    const moved = await this.db.query(
+      `UPDATE webhooks SET transaction_id = $2::xid8, position = $3${alsoSet ? `, ${alsoSet}` : ''}
+        WHERE id = $1 AND deleted_at IS NULL AND transaction_id = $4::xid8 AND position = $5
+       RETURNING id`,
+      [this.webhookId, to.transactionId, to.position, from.transactionId, from.position],
+    );
+    if (moved.length === 0) throw new CheckpointMoved();
+  }
+}

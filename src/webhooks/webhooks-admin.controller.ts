@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiReadErrors, ApiWriteErrors } from '../common/errors/api-error-responses.js';
+import { StaffOnly } from '../common/auth/staff.guard.js';
+import { CreateWebhookDto } from './dto/create-webhook.dto.js';
+import { CREATED_WEBHOOK_SCHEMA, WEBHOOK_SCHEMA } from './dto/webhook.responses.js';
+import { WebhooksService } from './webhooks.service.js';
+
+const ID = { name: 'id', description: 'The webhook id', example: '5d1e7c2a-0f4b-4b8e-a9d3-2c6e1f0a7b34' };
+
+@ApiTags('integrations')
+@Controller('admin/webhooks')
+@StaffOnly()
+export class WebhooksAdminController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  /** The secret is in this answer only: it signs every delivery and is never shown again. */
+  @Post()
+  @ApiOperation({
+    summary: 'Register a webhook',
+    description:
+      'Deliveries start with the events appended after registration (or at fromPosition). ' +
+      'Each is a POST of one event, signed in X-Pizzeria-Signature with the secret returned here, and only here. ' +
+      'A URL that is not http(s) or whose host is not allowed gets 400 WEBHOOK_URL_NOT_ALLOWED.',
+  })
+  @ApiCreatedResponse({ schema: CREATED_WEBHOOK_SCHEMA })
+  @ApiWriteErrors()
+  create(@Body() body: CreateWebhookDto) {
+    return this.webhooks.create(body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List webhooks with their delivery position, status and counts' })
+  @ApiOkResponse({ schema: { type: 'array', items: WEBHOOK_SCHEMA } })
+  @ApiReadErrors()
+  list() {
+    return this.webhooks.list();
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One webhook, as in the list (404 WEBHOOK_NOT_FOUND)' })
+  @ApiParam(ID)
+  @ApiOkResponse({ schema: WEBHOOK_SCHEMA })
+  @ApiReadErrors('WEBHOOK_NOT_FOUND')
+  get(@Param('id') id: string) {
+    return this.webhooks.get(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a webhook: its deliveries stop (404 WEBHOOK_NOT_FOUND)' })
+  @ApiParam(ID)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors('WEBHOOK_NOT_FOUND', 'DATABASE_UNAVAILABLE')
+  async remove(@Param('id') id: string): Promise<void> {
+    await this.webhooks.remove(id);
+  }
+}

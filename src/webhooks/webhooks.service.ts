@@ -1,0 +1,274 @@
+import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { ApiError } from '../common/errors/api-error.js';
+import { AppConfig } from '../config/app-config.js';
+import { Database } from '../database/database.js';
+import { EventRegistry } from '../event-store/event-registry.js';
+import { EventStore } from '../event-store/event-store.js';
+import { LOG_START, type LogCheckpoint } from '../event-store/event-types.js';
+import { EVENTS_APPENDED, LogNotifier } from '../event-store/log-notifier.js';
+import type { CreateWebhookDto } from './dto/create-webhook.dto.js';
+import { WebhookLocks } from './webhook-locks.js';
+import { registerWebhookMetrics } from './webhook-metrics.js';
+import { WebhookUrlPolicy } from './webhook-url-policy.js';
+import { WebhookWorker, type WebhookDefinition, type WorkerOptions } from './webhook-worker.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FAILING_AFTER = 5;
+const POLL_MS = 2_000;
+const BATCH = 200;
+
+export interface WebhookInfo {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  position: number;
+  status: 'active' | 'failing';
+  lastError?: string;
+  lastErrorAt?: string;
+  /** Events of the wanted types in the log that have not been delivered yet. */
+  lagEvents: number;
+  deliveredCount: number;
+  failedAttempts: number;
+  consecutiveFailures: number;
+  lastDeliveredAt: string | null;
+  createdAt: string;
+  /** Whether this instance holds the webhook's lock and delivers it. */
+  runsHere: boolean;
+}
+
+export interface CreatedWebhook {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  secret: string;
+  position: number;
+  status: 'active';
+  createdAt: string;
+}
+
+interface WebhookRow {
+  id: string;
+  url: string;
+  event_types: string[];
+  position: string;
+  status: 'active' | 'failing';
+  last_error: string | null;
+  last_error_at: Date | null;
+  lag: string;
+  delivered_count: string;
+  failed_attempts: string;
+  consecutive_failures: number;
+  last_delivered_at: Date | null;
+  created_at: Date;
+}
+
+/**
+ * Registers and removes webhooks, and keeps one delivery worker per live
+ * webhook in this instance. On every tick it re-reads the table, so webhooks
+ * created or deleted through another instance are picked up or dropped here,
+ * and the workers standing by try their locks again.
+ */
+@Injectable()
+export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WebhooksService.name);
+  private readonly workers = new Map<string, WebhookWorker>();
+  private readonly policy: WebhookUrlPolicy;
+  private readonly workerOptions: WorkerOptions;
+  private locks: WebhookLocks | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private unsubscribe: Array<() => void> = [];
+  private started = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: EventStore,
+    private readonly registry: EventRegistry,
+    private readonly notifier: LogNotifier,
+    private readonly config: AppConfig,
+  ) {
+    this.policy = new WebhookUrlPolicy(config.webhookAllowedHosts);
+    this.workerOptions = {
+      retryMaxMs: config.webhookRetryMaxMs,
+      timeoutMs: config.webhookTimeoutMs,
+      failingAfter: FAILING_AFTER,
+      pollMs: POLL_MS,
+      batchSize: BATCH,
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const locks = new WebhookLocks(this.db.pool.options as pg.ClientConfig);
+    this.locks = locks;
+    this.unsubscribe.push(
+      locks.onLost(() => {
+        this.logger.warn('Lost the webhook lock connection: deliveries stand by until the locks are taken again');
+        for (const worker of this.workers.values()) worker.lostLock();
+      }),
+      this.notifier.on(EVENTS_APPENDED, () => {
+        for (const worker of this.workers.values()) worker.wake();
+      }),
+      registerWebhookMetrics(() => this.list()),
+    );
+    this.started = true;
+    await this.tick();
+    this.ticker = setInterval(() => void this.tick(), this.config.projectionLockRetryMs);
+    this.ticker.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    clearInterval(this.ticker);
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    await this.ticking;
+    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    this.workers.clear();
+    await this.locks?.close();
+  }
+
+  async create(input: CreateWebhookDto): Promise<CreatedWebhook> {
+    const url = this.policy.check(input.url);
+    const eventTypes = this.checkEventTypes(input.eventTypes);
+    await this.policy.checkResolves(url);
+    const checkpoint = input.fromPosition === undefined ? await this.store.headCheckpoint() : await this.checkpointBefore(input.fromPosition);
+    const id = randomUUID();
+    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const [row] = await this.db.query<{ created_at: Date }>(
+      `INSERT INTO webhooks (id, url, event_types, secret, transaction_id, position)
+       VALUES ($1, $2, $3, $4, $5::xid8, $6) RETURNING created_at`,
+      [id, url.href, eventTypes, secret, checkpoint.transactionId, checkpoint.position],
+    );
+    if (this.started) await this.startWorker({ id, url: url.href, eventTypes, secret });
+    this.logger.log(`Registered webhook ${id} to ${url.origin} for ${eventTypes.join(', ')}`);
+    return { id, url: url.href, eventTypes, secret, position: checkpoint.position, status: 'active', createdAt: row.created_at.toISOString() };
+  }
+
+  async list(): Promise<WebhookInfo[]> {
+    return (await this.select()).map((row) => this.info(row));
+  }
+
+  async get(id: string): Promise<WebhookInfo> {
+    const [row] = UUID.test(id) ? await this.select(id) : [];
+    if (!row) throw webhookNotFound(id);
+    return this.info(row);
+  }
+
+  /** Stops deliveries at once here; an instance delivering it elsewhere stops on its next tick or write. */
+  async remove(id: string): Promise<void> {
+    const deleted = UUID.test(id)
+      ? await this.db.query('UPDATE webhooks SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id', [id])
+      : [];
+    if (deleted.length === 0) throw webhookNotFound(id);
+    const worker = this.workers.get(id);
+    this.workers.delete(id);
+    await worker?.stop();
+    this.logger.log(`Deleted webhook ${id}`);
+  }
+
+  private tick(): Promise<void> {
+    this.ticking ??= this.sync()
+      .catch((error: Error) => this.logger.warn(`Syncing webhooks failed: ${error.message}`))
+      .finally(() => {
+        this.ticking = undefined;
+      });
+    return this.ticking;
+  }
+
+  private async sync(): Promise<void> {
+    if (!this.started) return;
+    const rows = await this.db.query<{ id: string; url: string; event_types: string[]; secret: string }>(
+      'SELECT id, url, event_types, secret FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at',
+    );
+    const live = new Set(rows.map((row) => row.id));
+    for (const [id, worker] of this.workers) {
+      if (live.has(id) && !worker.isStopped) continue;
+      this.workers.delete(id);
+      await worker.stop();
+    }
+    await this.locks?.ping();
+    for (const row of rows) {
+      if (!this.started) return;
+      const worker = this.workers.get(row.id);
+      if (worker) await worker.tryToLead();
+      else await this.startWorker({ id: row.id, url: row.url, eventTypes: row.event_types, secret: row.secret });
+    }
+  }
+
+  private async startWorker(definition: WebhookDefinition): Promise<void> {
+    if (this.workers.has(definition.id) || !this.locks) return;
+    const worker = new WebhookWorker(
+      definition,
+      { db: this.db, store: this.store, registry: this.registry, locks: this.locks, policy: this.policy },
+      this.workerOptions,
+    );
+    this.workers.set(definition.id, worker);
+    await worker.tryToLead();
+  }
+
+  private checkEventTypes(requested: readonly string[]): string[] {
+    const unique = [...new Set(requested)];
+    if (unique.includes('*')) {
+      if (unique.length > 1) throw ApiError.validation(['eventTypes: "*" already means every event type; send it alone']);
+      return ['*'];
+    }
+    const known = this.registry.registeredTypes().map(({ type }) => type);
+    const problems = unique
+      .filter((type) => !known.includes(type))
+      .map((type) => `eventTypes "${type}" is not an event type; known types: ${known.join(', ')}, or "*" for all`);
+    if (problems.length > 0) throw ApiError.validation(problems);
+    return unique;
+  }
+
+  /** The checkpoint just before the event at `position` in log order, so deliveries start with that event. */
+  private async checkpointBefore(position: number): Promise<LogCheckpoint> {
+    if (position === 0) return LOG_START;
+    const target = await this.store.checkpointAt(position);
+    if (!target) throw ApiError.validation([`fromPosition ${position} is not the position of a stored event`]);
+    const [row] = await this.db.query<{ transaction_id: string; position: string }>(
+      `SELECT transaction_id::text AS transaction_id, position FROM events
+        WHERE (transaction_id, position) < ($1::xid8, $2::bigint)
+        ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+      [target.transactionId, target.position],
+    );
+    return row ? { transactionId: row.transaction_id, position: Number(row.position) } : LOG_START;
+  }
+
+  private select(id?: string): Promise<WebhookRow[]> {
+    return this.db.query<WebhookRow>(
+      `SELECT w.id, w.url, w.event_types, w.position, w.status, w.last_error, w.last_error_at, w.delivered_count,
+              w.failed_attempts, w.consecutive_failures, w.last_delivered_at, w.created_at,
+              (SELECT count(*) FROM events e
+                WHERE (e.transaction_id, e.position) > (w.transaction_id, w.position)
+                  AND ('*' = ANY(w.event_types) OR e.type = ANY(w.event_types))) AS lag
+         FROM webhooks w
+        WHERE w.deleted_at IS NULL AND ($1::uuid IS NULL OR w.id = $1)
+        ORDER BY w.created_at, w.id`,
+      [id ?? null],
+    );
+  }
+
+  private info(row: WebhookRow): WebhookInfo {
+    return {
+      id: row.id,
+      url: row.url,
+      eventTypes: row.event_types,
+      position: Number(row.position),
+      status: row.status,
+      ...(row.last_error ? { lastError: row.last_error, lastErrorAt: row.last_error_at?.toISOString() } : {}),
+      lagEvents: Number(row.lag),
+      deliveredCount: Number(row.delivered_count),
+      failedAttempts: Number(row.failed_attempts),
+      consecutiveFailures: row.consecutive_failures,
+      lastDeliveredAt: row.last_delivered_at?.toISOString() ?? null,
+      createdAt: row.created_at.toISOString(),
+      runsHere: this.workers.get(row.id)?.isLeader ?? false,
+    };
+  }
+}
+
+function webhookNotFound(id: string): ApiError {
+  return new ApiError(HttpStatus.NOT_FOUND, 'WEBHOOK_NOT_FOUND', `No webhook with id ${id}`);
+}
