@@ -10,9 +10,12 @@ import { IdempotencyStore } from './common/idempotency/idempotency.store.js';
 import { AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
+import { LiveModule } from './live/live.module.js';
 import { MenuModule } from './menu/menu.module.js';
+import { OpsModule, type OpsOptions } from './ops/ops.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Global()
 @Module({})
@@ -29,17 +32,20 @@ class ConfigModule {
 /** The composition root: which modules make up the app, nothing else. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, ops: OpsOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        OpsModule.forRoot(config, ops),
         CqrsModule.forRoot(),
         DatabaseModule,
         EventStoreModule,
         ProjectionsModule,
         MenuModule,
         OrdersModule,
+        LiveModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: StaffGuard },

@@ -1,9 +1,32 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { runMigrationsExclusively } from './run-migrations.js';
+
+/** The DataSource options the app runs with; the benchmark opens its pool with the same. */
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  if (!config.databaseUrl) throw new Error('The database URL must be resolved before the app module is built');
+  return {
+    type: 'postgres',
+    url: config.databaseUrl,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    poolSize: config.dbPoolSize,
+    applicationName: 'pizzeria',
+    extra: {
+      statement_timeout: config.statementTimeoutMs,
+      lock_timeout: config.lockTimeoutMs,
+      idle_in_transaction_session_timeout: 60_000,
+      connectionTimeoutMillis: 5_000,
+    },
+  };
+}
 
 /** The schema comes from migrations run at start-up, never from synchronize. */
 @Global()
@@ -11,25 +34,17 @@ import { MIGRATIONS } from './migrations/index.js';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
-        if (!config.databaseUrl) throw new Error('The database URL must be resolved before the app module is built');
-        return {
-          type: 'postgres' as const,
-          url: config.databaseUrl,
-          migrations: MIGRATIONS,
-          migrationsRun: true,
-          migrationsTransactionMode: 'each' as const,
-          synchronize: false,
-          logging: ['error' as const],
-          poolSize: config.dbPoolSize,
-          applicationName: 'pizzeria',
-          extra: {
-            statement_timeout: config.statementTimeoutMs,
-            lock_timeout: config.lockTimeoutMs,
-            idle_in_transaction_session_timeout: 60_000,
-            connectionTimeoutMillis: 5_000,
-          },
-        };
+      // Not through migrationsRun: instances starting together would run the same migrations at once.
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), migrationsRun: false }),
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        try {
+          await runMigrationsExclusively(dataSource);
+        } catch (error) {
+          await dataSource.destroy().catch(() => undefined);
+          throw error;
+        }
+        return dataSource;
       },
     }),
   ],

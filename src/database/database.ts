@@ -1,11 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import pg, { type Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { createHash } from 'node:crypto';
+import pg, { type Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 
 // A calendar date stays the 'YYYY-MM-DD' it is, instead of a Date at local midnight.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
 export type Queryable = Pick<PoolClient, 'query'>;
+
+const statementNames = new Map<string, string>();
+
+/**
+ * The query as a named statement: each connection parses and plans it once,
+ * then only binds and runs it. For the hot paths' fixed SQL, not for one-offs.
+ */
+export function prepared(text: string, values: unknown[]): QueryConfig {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `pizzeria_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
 
 /**
  * Raw SQL on the pool TypeORM already owns. TypeORM keeps the connection and the
@@ -24,8 +40,20 @@ export class Database {
     return result.rows;
   }
 
+  /** `query` as a named statement (see `prepared`). */
+  async prepared<R extends QueryResultRow = any>(text: string, params: unknown[], executor?: Queryable): Promise<R[]> {
+    const result = await (executor ?? this.pool).query<R>(prepared(text, params));
+    return result.rows;
+  }
+
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // The pool stops listening to a client it lends out. If the server ends the connection
+    // between two statements (a restart, an operator), that arrives as an 'error' event,
+    // which unheard would crash the process; the next statement fails and tells the caller.
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -35,7 +63,8 @@ export class Database {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(lost);
     }
   }
 }

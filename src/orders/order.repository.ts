@@ -49,6 +49,12 @@ export class OrderRepository {
     return result;
   }
 
+  /** After the caller's own transaction has committed what save() appended with its executor. */
+  async committed(order: PizzaOrder, from: number, to: number): Promise<void> {
+    this.store.announceAppended();
+    await this.snapshotIfDue(order, from, to);
+  }
+
   /** Called once the append is committed: a snapshot must never run ahead of the stream. */
   async snapshotIfDue(order: PizzaOrder, from: number, to: number): Promise<void> {
     const every = this.config.snapshotEvery;

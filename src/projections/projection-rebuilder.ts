@@ -1,9 +1,10 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger, Optional } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
 import { Database } from '../database/database.js';
 import { checkpointOf } from '../event-store/event-envelope.js';
 import { EventStore } from '../event-store/event-store.js';
 import { LOG_START, type LogCheckpoint } from '../event-store/event-types.js';
+import { Metrics } from '../ops/metrics/metrics.js';
 import type { Projection, TableMap } from './projection.js';
 import { ProjectionsService } from './projections.service.js';
 
@@ -30,9 +31,14 @@ export class ProjectionRebuilder {
     private readonly db: Database,
     private readonly store: EventStore,
     private readonly projections: ProjectionsService,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
-  async rebuild(name: string, onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<RebuildProgress> {
+  async rebuild(name: string, report: (progress: RebuildProgress) => void = () => undefined): Promise<RebuildProgress> {
+    const onProgress = (progress: RebuildProgress) => {
+      this.metrics?.rebuildProgress(progress);
+      report(progress);
+    };
     const runner = this.projections.runner(name);
     if (this.projections.isRebuilding(name)) {
       throw new ApiError(HttpStatus.CONFLICT, 'REBUILD_IN_PROGRESS', `The ${name} projection is being rebuilt already`);

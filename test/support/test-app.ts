@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/bootstrap.js';
 import { AppConfig } from '../../src/config/app-config.js';
@@ -17,7 +18,7 @@ export interface TestApp {
 }
 
 /** The real AppModule on a fresh database of its own (migrations run by the app at start-up). */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<AppConfig> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestApp> {
   const database = await createTestDatabase({ migrate: false });
   const config = AppConfig.fromEnv({ NODE_ENV: 'test', STAFF_API_TOKEN: STAFF_TOKEN }).with({
     databaseUrl: database.url,
@@ -25,7 +26,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     writeRateLimitPerMinute: 0,
     ...overrides,
   });
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, { logger: false, logDestination: options.logDestination });
   await app.init();
   return {
     app,

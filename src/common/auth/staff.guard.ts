@@ -1,5 +1,7 @@
 import { type CanActivate, type ExecutionContext, HttpStatus, Injectable, SetMetadata, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrors } from '../errors/api-error-responses.js';
 import { ApiError } from '../errors/api-error.js';
 import type { ContextualRequest } from '../http/request-context.js';
 import { StaffToken } from './staff-token.js';
@@ -30,4 +32,6 @@ export class StaffGuard implements CanActivate {
   }
 }
 
-export const StaffOnly = () => applyDecorators(SetMetadata(STAFF_ONLY, true));
+/** Staff-only, and documented so in the OpenAPI document: the bearer scheme and the 401/403 answers. */
+export const StaffOnly = () =>
+  applyDecorators(SetMetadata(STAFF_ONLY, true), ApiBearerAuth('staff'), ApiErrors('STAFF_TOKEN_MISSING', 'STAFF_TOKEN_INVALID'));

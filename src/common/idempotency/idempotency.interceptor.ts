@@ -13,6 +13,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 /** What a write needs to finish an idempotent request inside its own transaction. */
 export interface IdempotencyTicket {
   readonly key: string;
+  readonly lease: string;
   readonly status: number;
   completed: boolean;
 }
@@ -47,14 +48,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return claim.response.body;
     }
     const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
-    const ticket: IdempotencyTicket = { key, status, completed: false };
+    const ticket: IdempotencyTicket = { key, lease: claim.lease, status, completed: false };
     req.idempotency = ticket;
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
       if (!ticket.completed) await this.store.complete(key, { status, body, headers: pickHeaders(res) });
       return body;
     } catch (error) {
-      if (!ticket.completed) await this.store.release(key).catch(() => undefined);
+      if (!ticket.completed) await this.store.release(key, claim.lease);
       throw error;
     }
   }

@@ -8,11 +8,14 @@ export interface StoredResponse {
   headers: Record<string, string>;
 }
 
-export type Claim = { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse };
+/** A claim's `lease` names it: releasing it frees the key only if no later request has taken it over. */
+export type Claim = { kind: 'claimed'; lease: string } | { kind: 'replay'; response: StoredResponse };
 
 const KEEP_HOURS = 24;
 /** How long a claim holds before a retry may take it over: a request that died mid-way wrote nothing. */
 const LEASE_SECONDS = 30;
+/** How often a release that could not reach the database is tried again, while its lease lasts. */
+const RELEASE_RETRY_MS = 500;
 
 /**
  * Idempotency-Key records in PostgreSQL, so they hold across app instances and
@@ -23,6 +26,7 @@ const LEASE_SECONDS = 30;
 export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(IdempotencyStore.name);
   private purgeTimer: NodeJS.Timeout | undefined;
+  private readonly releaseTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly db: Database) {}
 
@@ -35,6 +39,8 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
 
   onModuleDestroy(): void {
     clearInterval(this.purgeTimer);
+    for (const timer of this.releaseTimers) clearTimeout(timer);
+    this.releaseTimers.clear();
   }
 
   async claim(key: string, fingerprint: string): Promise<Claim> {
@@ -45,6 +51,7 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
       response_status: number | null;
       response_body: unknown;
       response_headers: Record<string, string> | null;
+      lease: string;
     }>(
       `WITH claimed AS (
          INSERT INTO idempotency_keys AS k (key, fingerprint, status, locked_until, expires_at)
@@ -55,16 +62,16 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
                locked_until = excluded.locked_until, expires_at = excluded.expires_at
          WHERE k.expires_at < now()
             OR (k.status = 'in_flight' AND k.locked_until < now() AND k.fingerprint = excluded.fingerprint)
-         RETURNING true AS claimed, fingerprint, status, response_status, response_body, response_headers
+         RETURNING true AS claimed, fingerprint, status, response_status, response_body, response_headers, locked_until::text AS lease
        )
        SELECT * FROM claimed
        UNION ALL
-       SELECT false, fingerprint, status, response_status, response_body, response_headers
+       SELECT false, fingerprint, status, response_status, response_body, response_headers, NULL
          FROM idempotency_keys WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM claimed)`,
       [key, fingerprint, LEASE_SECONDS, KEEP_HOURS],
     );
     if (!row) throw new ApiError(HttpStatus.CONFLICT, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed');
-    if (row.claimed) return { kind: 'claimed' };
+    if (row.claimed) return { kind: 'claimed', lease: row.lease };
     if (row.fingerprint !== fingerprint) {
       throw new ApiError(
         HttpStatus.UNPROCESSABLE_ENTITY,
@@ -91,9 +98,32 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
     );
   }
 
-  /** A request that failed wrote nothing: its key is free for a corrected retry. */
-  async release(key: string): Promise<void> {
-    await this.db.query(`DELETE FROM idempotency_keys WHERE key = $1 AND status = 'in_flight'`, [key]);
+  /**
+   * A request that failed wrote nothing: its key is free for a corrected retry.
+   * Only its own claim is freed, never that of a retry which took the key over
+   * after the lease ran out. When the database cannot be reached (the reason the
+   * request failed, often), the release is tried again while the lease lasts, so
+   * a retry after the outage is not told 409 for a request that is long gone.
+   */
+  async release(key: string, lease: string): Promise<void> {
+    const giveUpAt = Date.now() + LEASE_SECONDS * 1000;
+    const attempt = async (): Promise<void> => {
+      try {
+        await this.db.query(`DELETE FROM idempotency_keys WHERE key = $1 AND status = 'in_flight' AND locked_until = $2::timestamptz`, [key, lease]);
+      } catch (error) {
+        if (Date.now() + RELEASE_RETRY_MS >= giveUpAt) {
+          this.logger.warn(`Could not release Idempotency-Key claim; its lease frees it: ${(error as Error).message}`);
+          return;
+        }
+        const timer = setTimeout(() => {
+          this.releaseTimers.delete(timer);
+          void attempt();
+        }, RELEASE_RETRY_MS);
+        timer.unref();
+        this.releaseTimers.add(timer);
+      }
+    };
+    await attempt();
   }
 
   async purgeExpired(): Promise<number> {

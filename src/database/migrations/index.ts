@@ -1,6 +1,14 @@
 import { CreateEventStore1763800000000 } from './1763800000000-create-event-store.js';
 import { CreateReadModels1763800001000 } from './1763800001000-create-read-models.js';
 import { CreateIdempotencyKeys1763800005000 } from './1763800005000-create-idempotency-keys.js';
+import { CreateWebhooks1763800008000 } from './1763800008000-create-webhooks.js';
+import { NotifyAppendsAfterCommit1763800012000 } from './1763800012000-notify-appends-after-commit.js';
 
 /** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
-export const MIGRATIONS = [CreateEventStore1763800000000, CreateReadModels1763800001000, CreateIdempotencyKeys1763800005000];
+export const MIGRATIONS = [
+  CreateEventStore1763800000000,
+  CreateReadModels1763800001000,
+  CreateIdempotencyKeys1763800005000,
+  CreateWebhooks1763800008000,
+  NotifyAppendsAfterCommit1763800012000,
+];

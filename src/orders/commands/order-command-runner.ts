@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../common/errors/api-error.js';
 import type { IdempotencyTicket } from '../../common/idempotency/idempotency.interceptor.js';
@@ -10,6 +10,7 @@ import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
 import { EventFeed } from '../../event-store/event-feed.js';
 import { ConcurrencyError } from '../../event-store/event-store.errors.js';
+import { Metrics } from '../../ops/metrics/metrics.js';
 import type { PizzaOrder } from '../domain/pizza-order.js';
 import { OrderRepository } from '../order.repository.js';
 import { isOrderId } from '../order-stream.js';
@@ -42,6 +43,7 @@ export class OrderCommandRunner {
     private readonly config: AppConfig,
     private readonly db: Database,
     private readonly idempotency: IdempotencyStore,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   async create(order: PizzaOrder, context: CommandContext, now: Date): Promise<WriteResult> {
@@ -67,11 +69,14 @@ export class OrderCommandRunner {
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         if (context.expectedVersion !== undefined) {
+          this.metrics?.concurrencyConflict('version_mismatch');
           throw ApiError.versionMismatch(context.expectedVersion, error.currentVersion);
         }
         if (attempt >= this.config.commandRetries) {
+          this.metrics?.concurrencyConflict('gave_up');
           throw new ApiError(HttpStatus.CONFLICT, 'CONCURRENT_UPDATE', 'The order kept changing while we wrote to it: try again');
         }
+        this.metrics?.concurrencyConflict('retried');
       }
     }
   }
@@ -92,7 +97,7 @@ export class OrderCommandRunner {
         return appended;
       });
       ticket.completed = true;
-      await this.repository.snapshotIfDue(order, expectedVersion, result.nextExpectedVersion);
+      await this.repository.committed(order, expectedVersion, result.nextExpectedVersion);
     } else {
       result = await this.repository.save(order, { occurredAt: now, metadata });
     }
