@@ -220,8 +220,36 @@ function renderCart() {
   $('#cart-empty').hidden = !empty;
   $('#estimate').hidden = empty;
   $('#estimate-note').hidden = empty;
+  $('#estimate-label').textContent = 'Estimated total';
+  $('#estimate-total').dataset.source = 'menu';
   $('#estimate-total').textContent = money(cart.reduce((sum, item) => sum + unitPrice(item) * item.quantity, 0));
+  $('#estimate-note').textContent = 'Worked out from the menu; the pizzeria is pricing it now.';
   if (!empty) $('#items-error').textContent = '';
+  refreshQuote();
+}
+
+let quoting;
+
+/** Asks the server to price the basket with its own rules (POST /menu/quote writes nothing). */
+async function refreshQuote() {
+  quoting?.abort();
+  if (cart.length === 0) return;
+  const controller = (quoting = new AbortController());
+  try {
+    const quote = await post(
+      '/menu/quote',
+      { items: cart.map(({ pizzaId, size, quantity, toppings }) => ({ pizzaId, size, quantity, toppings })) },
+      { signal: controller.signal },
+    );
+    if (controller.signal.aborted) return;
+    $('#estimate-label').textContent = 'Total';
+    $('#estimate-total').textContent = money(quote.totalCents);
+    $('#estimate-total').dataset.source = 'server';
+    $('#estimate-note').textContent = 'Priced by the pizzeria from its own menu: this is what you will pay.';
+  } catch (error) {
+    if (error?.name === 'AbortError') return;
+    $('#estimate-note').textContent = 'Worked out from the menu. The pizzeria prices your order itself when you place it.';
+  }
 }
 
 function removeItem(index) {

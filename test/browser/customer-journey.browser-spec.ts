@@ -50,6 +50,9 @@ describe('ordering, the kitchen board and live tracking (browser)', () => {
     await see.text(page.locator('#item-price'), '€20.00 each, €40.00 for 2');
     await page.getByRole('button', { name: 'Add to order' }).click();
     await see.containsText(page.locator('#cart'), '2 × Pepperoni (large) + Extra cheese, Olives');
+    // The server prices the basket before anything is placed.
+    await page.locator('#estimate-total[data-source="server"]').waitFor();
+    await see.text(page.locator('#estimate-label'), 'Total');
     await see.text(page.locator('#estimate-total'), '€40.00');
     await screenshot(page, 'menu', { docs: 'menu' });
 

@@ -1,0 +1,68 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ApiWriteErrors } from '../common/errors/api-error-responses.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { OrderItemDto } from '../orders/commands/dto/place-order.dto.js';
+import { findDiscount } from './discount-codes.js';
+import { computeDiscountCents, priceItems, type PricedItem } from './pricing.js';
+
+export class PriceQuoteDto {
+  @ApiProperty({ type: () => [OrderItemDto], minItems: 1, maxItems: 50 })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'items: the order must contain at least one item' })
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => OrderItemDto)
+  items!: OrderItemDto[];
+
+  @ApiPropertyOptional({ description: 'A discount code to price in', example: 'WELCOME10' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  discountCode?: string;
+}
+
+export class PriceQuoteView {
+  @ApiProperty({
+    description: 'Each line priced from the menu: size price plus toppings, times quantity',
+    example: [{ pizzaId: 'margherita', name: 'Margherita', size: 'large', quantity: 2, toppings: ['extra-cheese'], unitPriceCents: 1650, lineTotalCents: 3300 }],
+  })
+  items!: PricedItem[];
+
+  @ApiProperty({ example: 3300 })
+  subtotalCents!: number;
+
+  @ApiProperty({ example: 330 })
+  discountCents!: number;
+
+  @ApiProperty({ example: 2970 })
+  totalCents!: number;
+}
+
+/**
+ * Prices a basket with the same rules POST /orders applies, and writes nothing:
+ * a customer sees the server's price before placing the order.
+ */
+@ApiTags('menu')
+@Controller('menu')
+export class PriceQuoteController {
+  @Post('quote')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Price a basket from the menu without placing it (anyone; writes nothing)' })
+  @ApiBody({ type: PriceQuoteDto })
+  @ApiOkResponse({ type: PriceQuoteView })
+  @ApiWriteErrors('DISCOUNT_CODE_UNKNOWN')
+  quote(@Body() body: PriceQuoteDto): PriceQuoteView {
+    const items = priceItems(body.items);
+    const subtotalCents = items.reduce((sum, item) => sum + item.lineTotalCents, 0);
+    let discountCents = 0;
+    if (body.discountCode !== undefined) {
+      const discount = findDiscount(body.discountCode);
+      if (!discount) throw new ApiError(HttpStatus.BAD_REQUEST, 'DISCOUNT_CODE_UNKNOWN', `There is no discount code ${body.discountCode}`);
+      discountCents = computeDiscountCents(discount, subtotalCents);
+    }
+    return { items, subtotalCents, discountCents, totalCents: subtotalCents - discountCents };
+  }
+}
