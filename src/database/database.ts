@@ -46,14 +46,29 @@ export class Database {
     return result.rows;
   }
 
+  /**
+   * A connection of the caller's own, with `onError` listening from the moment it
+   * is lent. The pool stops listening to a client it lends out, and a connection the
+   * server ends (a restart, an operator) reports it as an 'error' event, which
+   * unheard crashes the process. With `await pool.connect()` the caller's listener
+   * would come a tick late: a FATAL that arrives in the same packet as a new
+   * connection's ReadyForQuery is emitted before it.
+   */
+  checkout(onError: (error: Error) => void): Promise<PoolClient> {
+    return new Promise((resolve, reject) => {
+      this.pool.connect((error, client) => {
+        if (error || !client) return reject(error ?? new Error('The pool lent no connection'));
+        client.on('error', onError);
+        resolve(client);
+      });
+    });
+  }
+
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    // The pool stops listening to a client it lends out. If the server ends the connection
-    // between two statements (a restart, an operator), that arrives as an 'error' event,
-    // which unheard would crash the process; the next statement fails and tells the caller.
+    // A connection lost between two statements: the next one fails and tells the caller.
     let lost: Error | undefined;
     const onError = (error: Error) => (lost = error);
-    client.on('error', onError);
+    const client = await this.checkout(onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);

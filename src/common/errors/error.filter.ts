@@ -42,7 +42,9 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500 && !(exception instanceof ApiError)) {
+    // A database that is down or busy is expected weather, not a bug: one line each, no stack.
+    const expected = exception instanceof ApiError || body.code === 'DATABASE_UNAVAILABLE' || body.code === 'DATABASE_BUSY';
+    if (body.statusCode >= 500 && !expected) {
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     } else if (body.statusCode >= 500) {
       this.logger.warn(`${body.code}: ${(exception as Error).message}`);

@@ -1,0 +1,62 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { Database } from './database.js';
+
+function message(type: string, body: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(body.length + 4);
+  return Buffer.concat([Buffer.from(type), length, body]);
+}
+
+/**
+ * A server that lets every connection in and, in the same packet, ends it as
+ * PostgreSQL does when it shuts down: AuthenticationOk, ReadyForQuery, then
+ * FATAL 57P01 "terminating connection due to administrator command".
+ */
+function shuttingDownServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.once('data', () => {
+      const fields = ['SFATAL', 'VFATAL', 'C57P01', 'Mterminating connection due to administrator command'];
+      const fatal = Buffer.concat([...fields.map((field) => Buffer.from(`${field}\0`)), Buffer.from([0])]);
+      const authOk = Buffer.alloc(4);
+      socket.write(Buffer.concat([message('R', authOk), message('Z', Buffer.from('I')), message('E', fatal)]));
+      socket.end();
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      resolve({
+        port,
+        close: () => {
+          for (const socket of sockets) socket.destroy();
+          return new Promise((done) => server.close(() => done()));
+        },
+      });
+    }),
+  );
+}
+
+describe('Database.checkout', () => {
+  it('hears a connection the server ends in the very packet that made it ready, instead of crashing the process', async () => {
+    const server = await shuttingDownServer();
+    const pool = new pg.Pool({ host: '127.0.0.1', port: server.port, user: 'pizzeria', database: 'pizzeria', max: 1 });
+    pool.on('error', () => undefined);
+    const db = new Database({ driver: { master: pool } } as unknown as DataSource);
+    try {
+      const heard: Error[] = [];
+      const client = await db.checkout((error) => heard.push(error));
+      for (let i = 0; i < 100 && heard.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(heard.map((error) => (error as Error & { code?: string }).code)).toContain('57P01');
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+      client.release(heard[0]);
+    } finally {
+      await pool.end();
+      await server.close();
+    }
+  });
+});
