@@ -1,22 +1,14 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, PickType } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApiWriteErrors } from '../common/errors/api-error-responses.js';
 import { ApiError } from '../common/errors/api-error.js';
-import { OrderItemDto } from '../orders/commands/dto/place-order.dto.js';
+import { PlaceOrderDto } from '../orders/commands/dto/place-order.dto.js';
 import { findDiscount } from './discount-codes.js';
 import { computeDiscountCents, priceItems, type PricedItem } from './pricing.js';
 
-export class PriceQuoteDto {
-  @ApiProperty({ type: () => [OrderItemDto], minItems: 1, maxItems: 50 })
-  @IsArray()
-  @ArrayMinSize(1, { message: 'items: the order must contain at least one item' })
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => OrderItemDto)
-  items!: OrderItemDto[];
-
+/** The basket of POST /orders, validated by the same rules, and an optional code. */
+export class PriceQuoteDto extends PickType(PlaceOrderDto, ['items'] as const) {
   @ApiPropertyOptional({ description: 'A discount code to price in', example: 'WELCOME10' })
   @IsOptional()
   @IsString()
