@@ -16,6 +16,8 @@ import {
 
 const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
 
+// The transaction id goes out as text, under its own name: an ORDER BY must then
+// name events.transaction_id, or it sorts by the text ('10' < '9') and uses no index.
 const COLUMNS = `event_id, stream_id, version, position, transaction_id::text AS transaction_id,
   type, schema_version, data, metadata, occurred_at`;
 const APPEND = `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
@@ -24,10 +26,18 @@ const APPEND = `INSERT INTO events (event_id, stream_id, version, type, schema_v
    WHERE $9::int = 0
       OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $9::int)
   RETURNING version, position, transaction_id::text AS transaction_id`;
+// Most commands append one event: the same statement, with no arrays to build, send and unnest.
+const APPEND_ONE = `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
+  SELECT $2::uuid, $1, $3::int, $4, $5::int, $6::jsonb, $7::jsonb, $8
+   WHERE $9::int = 0
+      OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $9::int)
+  RETURNING version, position, transaction_id::text AS transaction_id`;
 
 // A wake-up needs no durability: committing it asynchronously keeps the notify
 // lock (see announceAppended) for microseconds rather than a WAL flush.
 const ANNOUNCE = `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')`;
+// Under load one wake-up every few milliseconds serves all the appends in between.
+const ANNOUNCE_GAP_MS = 5;
 
 interface EventRow {
   event_id: string;
@@ -72,6 +82,7 @@ export class EventStore {
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
+  /** A wake-up is on its way (see announceAppended), and whether appends since want another. */
   private announcing = false;
   private announceAgain = false;
 
@@ -106,8 +117,10 @@ export class EventStore {
     let rows: Array<Pick<EventRow, 'version' | 'position' | 'transaction_id'>>;
     try {
       rows = await this.db.prepared(
-        APPEND,
-        [streamId, ids, versions, types, schemaVersions, data, metadata, occurredAt, expectedVersion],
+        events.length === 1 ? APPEND_ONE : APPEND,
+        events.length === 1
+          ? [streamId, ids[0], versions[0], types[0], schemaVersions[0], data[0], metadata, occurredAt, expectedVersion]
+          : [streamId, ids, versions, types, schemaVersions, data, metadata, occurredAt, expectedVersion],
         options.executor,
       );
     } catch (error) {
@@ -126,10 +139,8 @@ export class EventStore {
       .sort((a, b) => a.version - b.version)
       .map((row) => {
         const i = row.version - expectedVersion - 1;
-        return this.toRecorded(
-          { ...row, event_id: ids[i], stream_id: streamId, type: types[i], schema_version: schemaVersions[i], metadata: JSON.parse(metadata), occurred_at: occurredAt },
-          events[i],
-        );
+        const sent = { event_id: ids[i], stream_id: streamId, type: types[i], schema_version: schemaVersions[i] };
+        return this.toRecorded({ ...row, ...sent, metadata: JSON.parse(metadata), occurred_at: occurredAt }, events[i]);
       }) as RecordedEvent<E>[];
     return {
       streamId,
@@ -144,7 +155,8 @@ export class EventStore {
    * append has committed. Not from inside the appending transaction: PostgreSQL
    * serialises the commits of all transactions that notify, WAL flush included,
    * which would rule out group commit for appends. One wake-up at a time is in
-   * flight; appends that commit meanwhile are covered by one more after it.
+   * flight; appends that commit meanwhile or within ANNOUNCE_GAP_MS after it
+   * are covered by one more.
    */
   announceAppended(): void {
     if (this.announcing) {
@@ -157,8 +169,10 @@ export class EventStore {
       .query(prepared(ANNOUNCE, [EVENTS_APPENDED]))
       .catch(() => undefined) // readers poll as well; a lost wake-up only delays them
       .finally(() => {
-        this.announcing = false;
-        if (this.announceAgain) this.announceAppended();
+        setTimeout(() => {
+          this.announcing = false;
+          if (this.announceAgain) this.announceAppended();
+        }, ANNOUNCE_GAP_MS).unref();
       });
   }
 
@@ -210,7 +224,7 @@ export class EventStore {
     const rows = await this.db.query<EventRow & { safe: boolean }>(
       `SELECT ${COLUMNS}, transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AS safe FROM events
         WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-        ORDER BY transaction_id, position
+        ORDER BY events.transaction_id, events.position
         LIMIT $3`,
       [after.transactionId, after.position, limit],
       executor,
@@ -234,7 +248,7 @@ export class EventStore {
     const [row] = await this.db.query<{ transaction_id: string; position: string }>(
       `SELECT transaction_id::text AS transaction_id, position FROM events
         WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+        ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1`,
     );
     return row ? { transactionId: row.transaction_id, position: Number(row.position) } : LOG_START;
   }
@@ -251,6 +265,36 @@ export class EventStore {
   async headPosition(): Promise<number> {
     const [row] = await this.db.query<{ position: string | null }>('SELECT max(position) AS position FROM events');
     return Number(row?.position ?? 0);
+  }
+
+  /**
+   * A stream's snapshot, when it has one of the given schema version, and the
+   * events after it (all of them without one), in one round trip.
+   */
+  async readFromSnapshot<S>(
+    streamId: string,
+    snapshotSchemaVersion: number,
+  ): Promise<{ snapshot: Snapshot<S> | undefined; events: RecordedEvent[] }> {
+    const rows = await this.db.prepared<EventRow & { is_snapshot: boolean }>(
+      `WITH s AS (SELECT version, type, schema_version, state FROM snapshots WHERE stream_id = $1 AND schema_version = $2)
+       SELECT true AS is_snapshot, NULL::uuid AS event_id, $1 AS stream_id, version, NULL::bigint AS position,
+              NULL::text AS transaction_id, type, schema_version, state AS data, NULL::jsonb AS metadata, NULL::timestamptz AS occurred_at
+         FROM s
+       UNION ALL
+       SELECT false, ${COLUMNS} FROM events
+        WHERE stream_id = $1 AND version > coalesce((SELECT version FROM s), 0)`,
+      [streamId, snapshotSchemaVersion],
+    );
+    const snapshotRow = rows.find((row) => row.is_snapshot);
+    const snapshot = snapshotRow && {
+      streamId,
+      version: snapshotRow.version,
+      type: snapshotRow.type,
+      schemaVersion: snapshotRow.schema_version,
+      state: snapshotRow.data as S,
+    };
+    const events = rows.filter((row) => !row.is_snapshot).sort((a, b) => a.version - b.version);
+    return { snapshot, events: events.map((row) => this.toRecorded(row)) };
   }
 
   async readSnapshot<S>(streamId: string): Promise<Snapshot<S> | undefined> {

@@ -27,14 +27,14 @@ export class OrderRepository {
 
   async load(orderId: string, options: { useSnapshot?: boolean } = {}): Promise<PizzaOrder | undefined> {
     const streamId = orderStreamId(orderId);
-    const snapshot =
-      options.useSnapshot === false ? undefined : await this.store.readSnapshot<PizzaOrderState>(streamId);
-    const usable = snapshot && snapshot.schemaVersion === SNAPSHOT_SCHEMA_VERSION ? snapshot : undefined;
-    const tail = await this.store.readStream(streamId, { fromVersion: (usable?.version ?? 0) + 1 });
-    if (!usable && tail.length === 0) return undefined;
+    const { snapshot, events } =
+      options.useSnapshot === false
+        ? { snapshot: undefined, events: await this.store.readStream(streamId) }
+        : await this.store.readFromSnapshot<PizzaOrderState>(streamId, SNAPSHOT_SCHEMA_VERSION);
+    if (!snapshot && events.length === 0) return undefined;
     return PizzaOrder.fromHistory(
-      tail.map((recorded) => recorded.event as OrderEvent),
-      usable ? { version: usable.version, state: usable.state } : undefined,
+      events.map((recorded) => recorded.event as OrderEvent),
+      snapshot ? { version: snapshot.version, state: snapshot.state } : undefined,
     );
   }
 

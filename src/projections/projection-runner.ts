@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
-import type { PoolClient } from 'pg';
-import { Database } from '../database/database.js';
+import type { PoolClient, QueryConfig } from 'pg';
+import { Database, type Queryable } from '../database/database.js';
 import { checkpointOf, type FeedEnvelope } from '../event-store/event-envelope.js';
 import { EventStore } from '../event-store/event-store.js';
 import { compareCheckpoints, type LogCheckpoint, type RecordedEvent } from '../event-store/event-types.js';
-import { PROJECTION_PROGRESS } from '../event-store/log-notifier.js';
 import { liveTables, type Projection } from './projection.js';
+import { oneMessage, type Statement } from './table-rows.js';
 
 export type RunnerStatus = 'starting' | 'standby' | 'catching-up' | 'live' | 'failed' | 'stopped';
 
@@ -154,41 +154,47 @@ export class ProjectionRunner {
   private async catchUp(): Promise<void> {
     this.statusValue = 'catching-up';
     for (;;) {
-      const page = await this.store.readAll(this.checkpointValue, this.options.batchSize);
+      // On the runner's own connection: no wait behind the requests queued for the pool.
+      const page = await this.store.readAll(this.checkpointValue, this.options.batchSize, this.client);
       if (page.length > 0) await this.applyBatch(page);
       if (page.length < this.options.batchSize || this.stopped || this.paused > 0) return;
     }
   }
 
   /**
-   * The checkpoint moves first, on the condition that it is still where this
-   * runner left it: a rebuild that swapped tables meanwhile makes it match
-   * nothing, and the batch is dropped and re-read from the new checkpoint.
+   * A batch costs two round trips, however many statements it takes: the
+   * projection's reads run at once, outside any transaction (this runner is the
+   * only writer of its tables), and its writes are kept and sent in one message
+   * behind the checkpoint's move, which PostgreSQL runs as one transaction. The
+   * move is conditional on the checkpoint being where this runner left it: a
+   * rebuild that swapped the tables meanwhile makes it fail, and the batch is
+   * dropped and re-read from the new checkpoint. The commit is asynchronous: a
+   * crash can lose only the last batches, together with their checkpoint, and they
+   * are applied again from the log.
    */
   private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
     const client = this.client;
     if (!client) return;
     const from = this.checkpointValue;
     const to = checkpointOf(events[events.length - 1]);
-    await client.query('BEGIN');
+    const writes: Statement[] = [];
+    await this.projection.apply(readsNowWritesLater(client, writes), events, liveTables(this.projection));
     try {
-      const moved = await client.query(
-        `UPDATE projection_checkpoints SET transaction_id = $2::xid8, position = $3, updated_at = now()
-          WHERE name = $1 AND transaction_id = $4::xid8 AND position = $5`,
-        [this.name, to.transactionId, to.position, from.transactionId, from.position],
+      await client.query(
+        oneMessage([
+          { text: `SELECT set_config('synchronous_commit', 'off', true)`, values: [] },
+          {
+            text: 'SELECT advance_projection_checkpoint($1, $2, $3, $4, $5)',
+            values: [this.name, from.transactionId, from.position, to.transactionId, to.position],
+          },
+          ...writes,
+        ]),
       );
-      if (moved.rowCount !== 1) {
-        await client.query('ROLLBACK');
-        await this.reloadCheckpoint();
-        this.catchUpWanted = true;
-        return;
-      }
-      await this.projection.apply(client, events, liveTables(this.projection));
-      await client.query('SELECT pg_notify($1, $2)', [PROJECTION_PROGRESS, `${this.name}|${to.transactionId}|${to.position}`]);
-      await client.query('COMMIT');
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      if ((error as { code?: string }).code !== CHECKPOINT_MOVED) throw error;
+      await this.reloadCheckpoint();
+      this.catchUpWanted = true;
+      return;
     }
     this.checkpointValue = to;
     this.failures = 0;
@@ -233,11 +239,13 @@ export class ProjectionRunner {
     if (this.stopped) return;
     let client: PoolClient | undefined;
     try {
-      client = await this.db.pool.connect();
+      // A lost connection is noticed by the next statement on it (see failed()).
+      client = await this.db.checkout(ignoreError);
       const [{ locked }] = (
         await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`projection:${this.name}`])
       ).rows;
       if (!locked) {
+        client.removeListener('error', ignoreError);
         client.release();
         this.statusValue = 'standby';
         this.scheduleLeadAttempt();
@@ -246,10 +254,10 @@ export class ProjectionRunner {
       if (this.stopped) {
         // stop() landed while the lock was being taken: give it straight back.
         await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`projection:${this.name}`]);
+        client.removeListener('error', ignoreError);
         client.release();
         return;
       }
-      client.on('error', () => undefined);
       this.client = client;
       await this.reloadCheckpoint();
       this.logger.log(`Running here from position ${this.checkpointValue.position}`);
@@ -286,9 +294,34 @@ export class ProjectionRunner {
     if (!client) return;
     try {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`projection:${this.name}`]);
+      client.removeListener('error', ignoreError);
       client.release();
     } catch {
       client.release(true);
     }
   }
+}
+
+const ignoreError = (): void => undefined;
+
+/** Raised by advance_projection_checkpoint when the checkpoint is not where the runner left it. */
+const CHECKPOINT_MOVED = 'PZ001';
+
+/**
+ * What a projection's apply() queries through in a live batch: a SELECT runs at
+ * once; any other statement is kept in `writes`, answers no rows, and goes to
+ * the database with the checkpoint's move. So a projection reads only what was
+ * there before the batch, and never depends on what a write returns.
+ */
+function readsNowWritesLater(client: PoolClient, writes: Statement[]): Queryable {
+  const query = async (textOrConfig: string | QueryConfig, values?: unknown[]) => {
+    const statement =
+      typeof textOrConfig === 'string'
+        ? { text: textOrConfig, values: values ?? [] }
+        : { text: textOrConfig.text, values: textOrConfig.values ?? [] };
+    if (/^\s*SELECT\b/i.test(statement.text)) return client.query(textOrConfig, values);
+    writes.push(statement);
+    return { rows: [], rowCount: 0, command: '', oid: 0, fields: [] };
+  };
+  return { query } as unknown as Queryable;
 }

@@ -16,7 +16,11 @@ export async function loadRows<R extends object>(
   return new Map(rows.map((row: R) => [String((row as Record<string, unknown>)[key]), row]));
 }
 
-/** Inserts or replaces whole rows, given as objects keyed by column name. */
+/**
+ * Inserts or replaces whole rows, given as objects keyed by column name. The
+ * rows travel as json, not jsonb: they are read once, so building jsonb's
+ * binary form first would be work for nothing.
+ */
 export async function upsertRows(
   tx: Queryable,
   table: string,
@@ -29,7 +33,7 @@ export async function upsertRows(
   await tx.query(
     prepared(
       `INSERT INTO ${table} (${columns.join(', ')})
-       SELECT ${columns.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)
+       SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)
        ON CONFLICT (${keys.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
       [JSON.stringify(rows)],
     ),
@@ -39,4 +43,41 @@ export async function upsertRows(
 export async function deleteRows(tx: Queryable, table: string, key: string, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await tx.query(prepared(`DELETE FROM ${table} WHERE ${key} = ANY($1)`, [ids]));
+}
+
+export interface Statement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+/**
+ * Several statements as one simple-protocol message, which PostgreSQL runs as a
+ * single transaction: one round trip, and all of them or none. Each value is
+ * inlined as a quoted literal of no declared type, as an untyped parameter would
+ * be sent, so the server reads it as whatever type its place calls for. Only for
+ * the SQL of this module and the projections, which has no `$n` in quotes.
+ */
+export function oneMessage(statements: readonly Statement[]): string {
+  return statements
+    .map(({ text, values }) => text.replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1])))
+    .join(';\n');
+}
+
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (value instanceof Date) return quote(value.toISOString());
+  if (Array.isArray(value)) return quote(`{${value.map(arrayElement).join(',')}}`);
+  if (typeof value === 'object') return quote(JSON.stringify(value));
+  return quote(String(value));
+}
+
+/** What pg's escapeLiteral gives, by whole-string replaces: its loop per character is slow on a batch's JSON. */
+function quote(text: string): string {
+  const quoted = `'${text.replace(/'/g, "''")}'`;
+  return text.includes('\\') ? ` E${quoted.replace(/\\/g, '\\\\')}` : quoted;
+}
+
+function arrayElement(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  return `"${String(value).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }

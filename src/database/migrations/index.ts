@@ -3,6 +3,8 @@ import { CreateReadModels1763800001000 } from './1763800001000-create-read-model
 import { CreateIdempotencyKeys1763800005000 } from './1763800005000-create-idempotency-keys.js';
 import { CreateWebhooks1763800008000 } from './1763800008000-create-webhooks.js';
 import { NotifyAppendsAfterCommit1763800012000 } from './1763800012000-notify-appends-after-commit.js';
+import { AdvanceProjectionCheckpoint1763800013000 } from './1763800013000-advance-projection-checkpoint.js';
+import { DropEventsOccurredAtIndex1763800014000 } from './1763800014000-drop-events-occurred-at-index.js';
 
 /** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
 export const MIGRATIONS = [
@@ -11,4 +13,6 @@ export const MIGRATIONS = [
   CreateIdempotencyKeys1763800005000,
   CreateWebhooks1763800008000,
   NotifyAppendsAfterCommit1763800012000,
+  AdvanceProjectionCheckpoint1763800013000,
+  DropEventsOccurredAtIndex1763800014000,
 ];

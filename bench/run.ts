@@ -1,0 +1,174 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { compareStores, httpFigures, warmUp } from './http-bench.js';
+import { fillStore, sampleOrderIds, settle, waitForProjections } from './scale-bench.js';
+import { benchConfig, ceilingAndAppend, openStore, rebuildFigures, snapshotSpeedup } from './store-bench.js';
+import { AppProcess, STAFF_TOKEN } from './support/app-process.js';
+import { BenchServer } from './support/bench-server.js';
+import { printTable, targets } from './support/report.js';
+import { round } from './support/stats.js';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const profile = args.has('--profile');
+const only = [...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const runs = (phase: 'store' | 'rebuild' | 'http' | 'scale') => (only ? only.includes(phase) : phase !== 'scale' || !quick);
+const RESULTS = resolve('bench/results');
+const STORE_LEVEL_MS = 4_500;
+const HTTP_SECONDS = 10;
+const SCALE_SECONDS = 4;
+const SCALE_TURNS = 3;
+const SCALE_EVENTS = 1_000_000;
+const REBUILD_EVENTS = 100_000;
+
+const log = (line: string) => console.log(line);
+const step = (what: string) => log(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
+
+function startApp(databaseUrl: string, tag: string): Promise<AppProcess> {
+  return AppProcess.start({
+    script: 'dist/main.js',
+    env: { NODE_ENV: 'production', DATABASE_URL: databaseUrl, STAFF_API_TOKEN: STAFF_TOKEN, RATE_LIMIT_WRITES_PER_MINUTE: '0' },
+    nodeFlags: profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}/profiles`, `--cpu-prof-name=app-${tag}-${Date.now()}.cpuprofile`] : [],
+    logFile: `${RESULTS}/app.log`,
+    readyPath: '/menu',
+  });
+}
+
+/** The statements the app ran while loaded, most expensive first (needs pg_stat_statements preloaded). */
+async function statementStats(databaseUrl: string, reset: boolean): Promise<unknown[] | undefined> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    if (reset) {
+      await client.query('SELECT pg_stat_statements_reset()');
+      return undefined;
+    }
+    const { rows } = await client.query(
+      `SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
+              left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY total_exec_time DESC LIMIT 25`,
+    );
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  rmSync(`${RESULTS}/app.log`, { force: true });
+  const server = await BenchServer.open((line) => step(line));
+  const result: Record<string, any> = {
+    generatedAt: new Date().toISOString(),
+    quick,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      node: process.version,
+      server: server.description,
+      loadAverageAtStart: loadavg()[0],
+    },
+  };
+  const peaks: number[] = [];
+  try {
+    const pgStats = profile && (await server.enableStatStatements((line) => step(line)));
+    result.machine.postgres = await server.version();
+    result.machine.dbPoolSize = benchConfig('postgres://bench').dbPoolSize;
+
+    if (runs('store')) {
+      step('store: ceiling and append at 1, 16, 64 concurrent writers');
+      const storeDb = await server.createDatabase('store');
+      const opened = await openStore(benchConfig(storeDb.url));
+      Object.assign(result, await ceilingAndAppend(opened.db, opened.store, STORE_LEVEL_MS));
+      step('store: loading a 1,000-event order with and without a snapshot');
+      result.snapshot = await snapshotSpeedup(opened.store, opened.repository);
+      result.snapshotSpeedup = result.snapshot.speedup;
+      await opened.close();
+      await server.dropDatabase(storeDb.name);
+    }
+
+    if (runs('rebuild')) {
+      step(`rebuild: order-details from ${REBUILD_EVENTS} events`);
+      const rebuildDb = await server.createDatabase('rebuild');
+      result.rebuild = await rebuildFigures(benchConfig(rebuildDb.url), REBUILD_EVENTS);
+      result.rebuildEventsPerSec = result.rebuild.eventsPerSec;
+      await server.dropDatabase(rebuildDb.name);
+    }
+
+    if (runs('http')) {
+      step('http: starting the app and the bare node:http server');
+      const httpDb = await server.createDatabase('http');
+      const app = await startApp(httpDb.url, 'http');
+      await warmUp(app, 3);
+      const bare = await AppProcess.start({ script: 'bench/dist/bench/bare-server.js', logFile: `${RESULTS}/bare.log`, readyPath: '/' });
+      step(`http: bare server, POST /orders and the flow at 32 connections, ${HTTP_SECONDS} s each`);
+      if (pgStats) await statementStats(httpDb.url, true);
+      Object.assign(result, await httpFigures(app, bare, httpDb.url, HTTP_SECONDS));
+      if (pgStats) result.statements = await statementStats(httpDb.url, false);
+      await bare.stop();
+      peaks.push(await app.stop());
+      await server.dropDatabase(httpDb.name);
+    }
+
+    if (runs('scale')) {
+      step(`scale: filling a store to ${SCALE_EVENTS} events with SQL`);
+      const fullDb = await server.createDatabase('full');
+      await (await openStore(benchConfig(fullDb.url))).close();
+      const fill = await fillStore(fullDb.url, SCALE_EVENTS);
+      step(`scale: ${fill.added} events written in ${fill.seconds} s; starting the app, projections catch up`);
+      const full = await startApp(fullDb.url, 'full');
+      const catchUp = await waitForProjections(fullDb.url, fill.added, 300_000);
+      step(`scale: ${catchUp.caughtUp ? `caught up in ${catchUp.seconds} s` : 'NOT caught up'}; next to a fresh store`);
+      await settle(fullDb.url);
+      const fullIds = await sampleOrderIds(fullDb.url, 5_000);
+      const emptyDb = await server.createDatabase('empty');
+      const empty = await startApp(emptyDb.url, 'empty');
+      const emptyIds = await warmUp(empty, 3);
+      await warmUp(full, 3);
+      step(`scale: p99s of both stores in ${SCALE_TURNS} alternating turns of ${SCALE_SECONDS} s`);
+      const stores = { empty: { app: empty, ids: emptyIds }, full: { app: full, ids: fullIds } };
+      const compared = await compareStores(stores, SCALE_SECONDS, SCALE_TURNS);
+      peaks.push(await empty.stop(), await full.stop());
+      const ratio = (a: number, b: number) => round(a / b, 2);
+      result.scale = {
+        events: SCALE_EVENTS,
+        seededSeconds: fill.seconds,
+        catchUp,
+        empty: compared.empty,
+        million: compared.full,
+        errors: compared.errors,
+        turns: compared.turns,
+        secondsPerTurn: compared.secondsPerTurn,
+        ratios: {
+          postOrders: ratio(compared.full.postOrdersP99Ms, compared.empty.postOrdersP99Ms),
+          getOrder: ratio(compared.full.getOrderP99Ms, compared.empty.getOrderP99Ms),
+          listOrders: ratio(compared.full.listOrdersP99Ms, compared.empty.listOrdersP99Ms),
+        },
+      };
+    } else {
+      result.scale = { skipped: quick ? '--quick' : 'not selected' };
+    }
+    if (peaks.length > 0) result.peakRssMb = round(Math.max(...peaks), 1);
+    result.machine.loadAverageAtEnd = loadavg()[0];
+    result.targets = targets(result);
+  } finally {
+    await server.close();
+  }
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  writeFileSync(`${RESULTS}/latest.json`, json);
+  writeFileSync(`${RESULTS}/run-${result.generatedAt.replace(/[:.]/g, '-')}.json`, json);
+  printTable(result, log);
+  step(`figures written to ${RESULTS}/latest.json`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
