@@ -207,7 +207,13 @@ describe('GET /events/stream (e2e)', () => {
       const mine = await placeOrder(t);
       const other = await placeOrder(t);
       const client = await connect(`/events/stream?orderId=${mine}&lastEventId=0`);
-      await Promise.all([walk(), step(other, 'confirm'), step(mine, 'confirm'), step(other, 'cancel', { reason: 'no dough' })]);
+      // The other order is confirmed then cancelled (in that order: a cancel that won the race
+      // would make its confirm a 409), while this one and a third change at the same time.
+      const otherChanges = async () => {
+        await step(other, 'confirm');
+        await step(other, 'cancel', { reason: 'no dough' });
+      };
+      await Promise.all([walk(), otherChanges(), step(mine, 'confirm')]);
       await step(mine, 'pay', { method: 'cash' });
       await client.waitForMessages(3);
       const sentinel = await step(mine, 'ready');
