@@ -1,6 +1,7 @@
 import type { Request } from 'autocannon';
 import { ORDER_DETAILS } from '../src/orders/projections/order-details.projection.js';
 import { STAFF_TOKEN, type AppProcess } from './support/app-process.js';
+import { cpuPerRequest, sampleCpu } from './support/cpu-split.js';
 import { LagListener } from './support/lag-listener.js';
 import { jsonHeaders, load, type LoadFigures } from './support/load.js';
 import { ORDER_BODY } from './support/orders.js';
@@ -45,7 +46,7 @@ export async function httpFigures(app: AppProcess, bare: AppProcess, databaseUrl
   const bareRun = await load({ url: `${bare.url}/orders`, ...post, connections: CONNECTIONS, duration: seconds });
 
   const lag = await LagListener.start(databaseUrl, ORDER_DETAILS);
-  const cpuBefore = await app.cpuMs();
+  const cpuBefore = await sampleCpu(app.pid);
   const postOrders = await load({
     url: app.url,
     connections: CONNECTIONS,
@@ -60,8 +61,10 @@ export async function httpFigures(app: AppProcess, bare: AppProcess, databaseUrl
       },
     ],
   });
-  const appCpuMsPerOrder = ((await app.cpuMs()) - cpuBefore) / postOrders.requests;
+  const postOrdersCpu = cpuPerRequest(cpuBefore, await sampleCpu(app.pid), postOrders.requests);
   const projectionLagMs = await lag.finish();
+
+  const flowCpuBefore = await sampleCpu(app.pid);
 
   const flow = await load({
     url: app.url,
@@ -79,13 +82,14 @@ export async function httpFigures(app: AppProcess, bare: AppProcess, databaseUrl
       staffStep('pay', { method: 'card' }),
     ],
   });
+  const flowCpu = cpuPerRequest(flowCpuBefore, await sampleCpu(app.pid), flow.requests);
 
   return {
     http: {
       connections: CONNECTIONS,
       seconds,
-      postOrders: { ...figures(postOrders), appCpuMsPerRequest: round(appCpuMsPerOrder, 3) },
-      flow: figures(flow),
+      postOrders: { ...figures(postOrders), appCpuMsPerRequest: postOrdersCpu.appMs, cpuMsPerRequest: postOrdersCpu },
+      flow: { ...figures(flow), cpuMsPerRequest: flowCpu },
       bareRps: bareRun.rps,
     },
     httpRatio: round(postOrders.rps / bareRun.rps, 3),
