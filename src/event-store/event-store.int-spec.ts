@@ -105,6 +105,70 @@ describe('EventStore on PostgreSQL', () => {
     expect(new Set(stream.map((e) => (e.event as ThingHappened).data.n)).size).toBe(50);
   });
 
+  describe('group commit of single-event appends', () => {
+    it('writes 200 concurrent appends to distinct streams, some sharing a statement and commit, every one stored once', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => store.append(`group-${i}`, [new ThingHappened({ n: i })], 0)),
+      );
+      expect(results.map((r) => r.nextExpectedVersion)).toEqual(Array(200).fill(1));
+      expect(new Set(results.map((r) => r.lastPosition)).size).toBe(200);
+      // Fewer commits than appends: batches shared a transaction.
+      expect(new Set(results.map((r) => r.events[0].transactionId)).size).toBeLessThan(200);
+      const stored = await fixture.db.query<{ stream_id: string; position: string; transaction_id: string }>(
+        `SELECT stream_id, position, transaction_id::text AS transaction_id FROM events WHERE stream_id LIKE 'group-%' ORDER BY position`,
+      );
+      expect(stored).toHaveLength(200);
+      const byStream = new Map(stored.map((row) => [row.stream_id, row]));
+      results.forEach((result, i) => {
+        expect(byStream.get(`group-${i}`)).toEqual({
+          stream_id: `group-${i}`,
+          position: String(result.lastPosition),
+          transaction_id: result.events[0].transactionId,
+        });
+      });
+    });
+
+    it('fails only the appends that lost their race when they share a batch with winners', async () => {
+      await store.append('taken', [new ThingHappened({ n: 1 })], 0);
+      await store.append('moved-on', [new ThingHappened({ n: 1 })], 0);
+      await store.append('moved-on', [new ThingHappened({ n: 2 })], 1);
+      const attempts = Array.from({ length: 60 }, (_, i) => {
+        if (i === 20) return store.append('taken', [new ThingHappened({ n: 2 })], 0); // version 1 is taken
+        if (i === 40) return store.append('moved-on', [new ThingHappened({ n: 3 })], 1); // version 2 is taken
+        if (i === 50) return store.append('not-there-yet', [new ThingHappened({ n: 1 })], 4); // no version 4
+        return store.append(`mixed-${i}`, [new ThingHappened({ n: i })], 0);
+      });
+      const outcomes = await Promise.allSettled(attempts);
+      outcomes.forEach((outcome, i) => {
+        if ([20, 40, 50].includes(i)) {
+          expect(outcome.status).toBe('rejected');
+          expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+        } else {
+          expect(outcome.status).toBe('fulfilled');
+        }
+      });
+      expect((outcomes[20] as PromiseRejectedResult).reason).toMatchObject({ streamId: 'taken', expectedVersion: 0, currentVersion: 1 });
+      expect((outcomes[40] as PromiseRejectedResult).reason).toMatchObject({ streamId: 'moved-on', expectedVersion: 1, currentVersion: 2 });
+      expect((outcomes[50] as PromiseRejectedResult).reason).toMatchObject({ streamId: 'not-there-yet', expectedVersion: 4, currentVersion: 0 });
+      expect((await store.readStream('taken')).map((e) => (e.event as ThingHappened).data.n)).toEqual([1]);
+      expect((await store.readStream('moved-on')).map((e) => (e.event as ThingHappened).data.n)).toEqual([1, 2]);
+      expect(await store.readStream('not-there-yet')).toEqual([]);
+    });
+
+    it('keeps one refused append from failing its neighbours in the batch', async () => {
+      // jsonb has no NUL character: PostgreSQL refuses the row (22P05), and with it the statement.
+      const poison = new ThingHappened({ n: 0, text: 'nul \u0000 here' } as unknown as { n: number });
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) => store.append(`refused-${i}`, [i === 17 ? poison : new ThingHappened({ n: i })], 0)),
+      );
+      expect(outcomes.filter((o) => o.status === 'rejected').length).toBe(1);
+      expect((outcomes[17] as PromiseRejectedResult).reason).toMatchObject({ code: '22P05' });
+      expect(await store.readStream('refused-17')).toEqual([]);
+      const stored = await fixture.db.query<{ count: string }>(`SELECT count(*) FROM events WHERE stream_id LIKE 'refused-%'`);
+      expect(Number(stored[0].count)).toBe(39);
+    });
+  });
+
   it('refuses an expected version the stream has not reached, writing nothing', async () => {
     await store.append('behind', [new ThingHappened({ n: 1 })], 0);
     await expect(store.append('behind', [new ThingHappened({ n: 2 })], 5)).rejects.toMatchObject({

@@ -63,6 +63,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly appendBatchSize = new Histogram({
+    name: 'pizzeria_append_batch_size',
+    help: 'Single-event appends written together in one statement and commit (group commit)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [this.registry],
+  });
+
   private readonly concurrencyConflicts = new Counter({
     name: 'pizzeria_concurrency_conflicts_total',
     help: 'Optimistic-concurrency conflicts met by commands, by what followed: retried against fresh state, version_mismatch (412 to an If-Match), gave_up (409 after the last retry)',
@@ -102,6 +109,10 @@ export class Metrics {
 
   appended(types: readonly string[]): void {
     for (const type of types) this.eventsAppended.inc({ type });
+  }
+
+  appendBatch(size: number): void {
+    this.appendBatchSize.observe(size);
   }
 
   concurrencyConflict(resolution: ConflictResolution): void {
