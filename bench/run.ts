@@ -23,6 +23,11 @@ const SCALE_TURNS = 3;
 const SCALE_EVENTS = 1_000_000;
 const REBUILD_EVENTS = 100_000;
 
+/** The app runs as `npm start` (and the Dockerfile) run it: with its heap capped. */
+const APP_RUNTIME_FLAGS = ['--max-old-space-size=192'];
+/** Extra node flags for the app process only (BENCH_APP_NODE_FLAGS), to try V8 settings without touching the bench's own. */
+const APP_NODE_FLAGS = (process.env.BENCH_APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
 const log = (line: string) => console.log(line);
 const step = (what: string) => log(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
 
@@ -30,7 +35,11 @@ function startApp(databaseUrl: string, tag: string): Promise<AppProcess> {
   return AppProcess.start({
     script: 'dist/main.js',
     env: { NODE_ENV: 'production', DATABASE_URL: databaseUrl, STAFF_API_TOKEN: STAFF_TOKEN, RATE_LIMIT_WRITES_PER_MINUTE: '0' },
-    nodeFlags: profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}/profiles`, `--cpu-prof-name=app-${tag}-${Date.now()}.cpuprofile`] : [],
+    nodeFlags: [
+      ...APP_RUNTIME_FLAGS,
+      ...APP_NODE_FLAGS,
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}/profiles`, `--cpu-prof-name=app-${tag}-${Date.now()}.cpuprofile`] : []),
+    ],
     logFile: `${RESULTS}/app.log`,
     readyPath: '/menu',
   });

@@ -1,4 +1,7 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expectError, streamOf } from './support/orders-helpers.js';
+import { waitUntil } from './support/projection-helpers.js';
 import { orderBody, uniquePhone } from './support/read-helpers.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -69,5 +72,24 @@ describe('structured logs (e2e)', () => {
     await t.http().get('/kitchen/queue').set(t.staff).set('X-Correlation-Id', 'log-corr-5');
     expect(ofRequest('log-corr-4')).toEqual([expect.objectContaining({ level: 'debug' })]);
     expect(written.join('\n')).not.toContain(t.staff.Authorization.split(' ')[1]);
+  });
+
+  it('logs a request whose client went away before the answer as aborted, at warn', async () => {
+    const server = t.app.getHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      // The read waits for a position no projection has reached; the client hangs up meanwhile.
+      const client = httpRequest({ port, host: '127.0.0.1', path: '/orders/00000000-0000-4000-8000-000000000000?minPosition=999999999', headers: { 'X-Correlation-Id': 'log-corr-6' } });
+      client.on('error', () => undefined);
+      server.once('request', () => setImmediate(() => client.destroy()));
+      client.end();
+      await waitUntil(() => ofRequest('log-corr-6').some((line) => line.context === undefined), { what: 'the access line of the aborted request' });
+      const access = ofRequest('log-corr-6').find((line) => line.context === undefined)!;
+      expect(access).toMatchObject({ level: 'warn', req: { method: 'GET', path: '/orders/00000000-0000-4000-8000-000000000000' } });
+      expect(access.msg).toMatch(/^GET \/orders\/0{8}-0000-4000-8000-0{12} aborted by the client after \d+ ms$/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -32,8 +32,8 @@ export class OpsModule {
     return {
       module: OpsModule,
       imports: [
-        // pino-http itself runs first thing in the app (HttpObserver); nestjs-pino binds its
-        // request logger for the Nest Logger calls made while handling the request.
+        // The access log runs first thing in the app (HttpObserver) and leaves the request's
+        // logger on req.log; nestjs-pino binds it for the Nest Logger calls made meanwhile.
         LoggerModule.forRoot({ pinoHttp: { logger: root.logger }, useExisting: true }),
         TerminusModule.forRoot({ logger: false }),
       ],

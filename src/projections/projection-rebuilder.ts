@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable, Logger, Optional } from '@nestjs/common';
+import pg from 'pg';
 import { ApiError } from '../common/errors/api-error.js';
 import { Database } from '../database/database.js';
 import { checkpointOf } from '../event-store/event-envelope.js';
@@ -50,17 +51,25 @@ export class ProjectionRebuilder {
     try {
       await this.createCopies(projection, copies);
       let checkpoint: LogCheckpoint = LOG_START;
+      // Each page is read while the one before it is being applied: two connections, both busy.
       const replay = async (): Promise<void> => {
+        let next = this.store.readAll(checkpoint, BATCH);
         for (;;) {
-          const page = await this.store.readAll(checkpoint, BATCH);
+          const page = await next;
           if (page.length === 0) return;
+          const last = checkpointOf(page[page.length - 1]);
+          next = this.store.readAll(last, BATCH);
+          next.catch(() => undefined); // awaited on the next turn; a failed apply must not leave it unheard
           await this.db.transaction((tx) => projection.apply(tx, page, copies));
-          checkpoint = checkpointOf(page[page.length - 1]);
+          checkpoint = last;
           applied += page.length;
           onProgress({ name, eventsApplied: applied, position: checkpoint.position, done: false });
         }
       };
+      const deferred = await this.deferIndexes(copies);
       await replay();
+      // Secondary indexes are built once over the replayed rows, not kept up row by row.
+      for (const definition of deferred) await this.db.query(definition);
       await runner.whilePaused(() =>
         this.db.transaction(async (tx) => {
           await tx.query('SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [name]);
@@ -93,6 +102,22 @@ export class ProjectionRebuilder {
     for (const table of projection.tables) {
       await this.db.query(`CREATE TABLE ${copies[table]} (LIKE ${table} INCLUDING ALL)`);
     }
+  }
+
+  /**
+   * Drops the copies' indexes that no upsert needs (neither unique nor a
+   * constraint's) and returns the statements that create them again.
+   */
+  private async deferIndexes(copies: TableMap): Promise<string[]> {
+    const rows = await this.db.query<{ name: string; definition: string }>(
+      `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE i.indrelid = ANY($1::regclass[]) AND NOT i.indisunique
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
+      [Object.values(copies)],
+    );
+    for (const row of rows) await this.db.query(`DROP INDEX ${pg.escapeIdentifier(row.name)}`);
+    return rows.map((row) => row.definition);
   }
 
   private async dropCopies(copies: TableMap): Promise<void> {

@@ -17,24 +17,42 @@ export async function loadRows<R extends object>(
 }
 
 /**
+ * The keys whose rows a batch has to read before it can evolve them: those
+ * whose first event in the batch does not create the row from nothing. A batch
+ * of new orders then writes without reading first: one round trip, not two.
+ */
+export function keysToLoad<E>(events: readonly E[], keyOf: (event: E) => string, creates: (event: E) => boolean): string[] {
+  const first = new Map<string, boolean>();
+  for (const event of events) {
+    const key = keyOf(event);
+    if (!first.has(key)) first.set(key, creates(event));
+  }
+  return [...first].filter(([, created]) => !created).map(([key]) => key);
+}
+
+/**
  * Inserts or replaces whole rows, given as objects keyed by column name. The
  * rows travel as json, not jsonb: they are read once, so building jsonb's
- * binary form first would be work for nothing.
+ * binary form first would be work for nothing. With `newerBy`, an existing row
+ * is replaced only by one of a higher value in that column (a version), so a
+ * row written without being read first can never overwrite a later one.
  */
 export async function upsertRows(
   tx: Queryable,
   table: string,
   keys: readonly string[],
   rows: readonly object[],
+  options: { newerBy?: string } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]);
   const updates = columns.filter((c) => !keys.includes(c)).map((c) => `${c} = excluded.${c}`);
+  const guard = options.newerBy ? ` WHERE ${table}.${options.newerBy} < excluded.${options.newerBy}` : '';
   await tx.query(
     prepared(
       `INSERT INTO ${table} (${columns.join(', ')})
        SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)
-       ON CONFLICT (${keys.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
+       ON CONFLICT (${keys.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}${guard}` : 'NOTHING'}`,
       [JSON.stringify(rows)],
     ),
   );

@@ -15,6 +15,8 @@ export class WebhookLocks {
   private connecting: Promise<pg.Client> | undefined;
   private readonly lostListeners = new Set<() => void>();
   private closed = false;
+  /** The connection's statements, one after another: pg will stop queueing them itself (pg@9). */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: pg.ClientConfig) {}
 
@@ -25,17 +27,16 @@ export class WebhookLocks {
 
   async tryLock(webhookId: string): Promise<boolean> {
     const client = await this.connection();
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [
-      WEBHOOK_LOCK_SPACE,
-      webhookId,
-    ]);
+    const { rows } = await this.inTurn(() =>
+      client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [WEBHOOK_LOCK_SPACE, webhookId]),
+    );
     return rows[0].locked;
   }
 
   async unlock(webhookId: string): Promise<void> {
-    await this.client
-      ?.query('SELECT pg_advisory_unlock($1, hashtext($2))', [WEBHOOK_LOCK_SPACE, webhookId])
-      .catch(() => undefined);
+    const client = this.client;
+    if (!client) return;
+    await this.inTurn(() => client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [WEBHOOK_LOCK_SPACE, webhookId])).catch(() => undefined);
   }
 
   /** A connection that died quietly is only noticed when used: the service pings it on every tick. */
@@ -43,10 +44,16 @@ export class WebhookLocks {
     const client = this.client;
     if (!client) return;
     try {
-      await client.query('SELECT 1');
+      await this.inTurn(() => client.query('SELECT 1'));
     } catch {
       this.lost(client);
     }
+  }
+
+  private inTurn<T>(statement: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(statement, statement);
+    this.tail = result.catch(() => undefined);
+    return result;
   }
 
   async close(): Promise<void> {

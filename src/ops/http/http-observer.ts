@@ -1,15 +1,17 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createHttpLogger, RootLogger } from '../logging/logging.js';
+import type { ContextualRequest } from '../../common/http/request-context.js';
+import { AccessLog, RootLogger } from '../logging/logging.js';
 import { Metrics } from '../metrics/metrics.js';
 import { Drain } from '../shutdown/drain.js';
 
 /**
  * The first thing every request meets, ahead of the body parser so that even a
  * request whose body is refused is logged and measured: the access log line
- * (pino-http), the latency histogram by route pattern, the in-flight count a
+ * (AccessLog), the latency histogram by route pattern, the in-flight count a
  * graceful shutdown waits on, and, once the app is shutting down, a 503 with
  * `Connection: close` instead of new work.
  */
@@ -18,9 +20,9 @@ export class HttpObserver {
   readonly middleware: RequestHandler;
 
   constructor(metrics: Metrics, drain: Drain, root: RootLogger) {
-    const log = createHttpLogger(root.logger);
+    const access = new AccessLog(root.logger);
     this.middleware = (req: Request, res: Response, next: NextFunction) => {
-      log(req, res);
+      const log = access.begin(req, (req as ContextualRequest).context?.correlationId ?? randomUUID());
       const started = performance.now();
       metrics.httpRequestsInFlight.inc();
       drain.requestStarted(res);
@@ -28,12 +30,11 @@ export class HttpObserver {
       const done = () => {
         if (finished) return;
         finished = true;
+        const ms = performance.now() - started;
         metrics.httpRequestsInFlight.dec();
-        metrics.httpRequestDuration.observe(
-          { method: req.method, route: routeOf(req, res), status_code: String(res.statusCode) },
-          (performance.now() - started) / 1000,
-        );
+        metrics.httpRequestDuration.observe({ method: req.method, route: routeOf(req, res), status_code: String(res.statusCode) }, ms / 1000);
         drain.requestFinished(res);
+        access.end(log, req, res, ms, res.writableFinished);
       };
       res.once('finish', done);
       res.once('close', done);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Queryable } from '../../database/database.js';
 import type { RecordedEvent } from '../../event-store/event-types.js';
 import type { Projection, TableMap } from '../../projections/projection.js';
-import { loadRows, upsertRows } from '../../projections/table-rows.js';
+import { keysToLoad, loadRows, upsertRows } from '../../projections/table-rows.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { isOrderStream } from '../order-stream.js';
 
@@ -114,8 +114,9 @@ export class OrderDetailsProjection implements Projection {
     const table = tables.order_details;
     const relevant = events.filter((e) => isOrderStream(e.streamId));
     if (relevant.length === 0) return;
-    const ids = [...new Set(relevant.map((e) => (e.event as OrderEvent).data.orderId))];
-    const rows = await loadRows<OrderDetailsRow>(tx, table, 'order_id', ids);
+    // An order placed in this batch starts from nothing: only the others are read.
+    const orderIdOf = (e: RecordedEvent) => (e.event as OrderEvent).data.orderId;
+    const rows = await loadRows<OrderDetailsRow>(tx, table, 'order_id', keysToLoad(relevant, orderIdOf, (e) => (e.event as OrderEvent).type === 'OrderPlaced'));
     const changed = new Set<string>();
     for (const recorded of relevant) {
       const id = (recorded.event as OrderEvent).data.orderId;
@@ -126,6 +127,6 @@ export class OrderDetailsProjection implements Projection {
         changed.add(id);
       }
     }
-    await upsertRows(tx, table, ['order_id'], [...changed].map((id) => ({ ...rows.get(id)! })));
+    await upsertRows(tx, table, ['order_id'], [...changed].map((id) => ({ ...rows.get(id)! })), { newerBy: 'version' });
   }
 }
