@@ -16,6 +16,7 @@ import { ORDER_DETAILS } from '../src/orders/projections/order-details.projectio
 import { ProjectionRebuilder } from '../src/projections/projection-rebuilder.js';
 import { STAFF_TOKEN } from './support/app-process.js';
 import { placedData, seedOrders } from './support/orders.js';
+import { cpuPerRequest, sampleCpu } from './support/cpu-split.js';
 import { median, round, throughput, timeRuns } from './support/stats.js';
 
 export const LEVELS = [1, 16, 64] as const;
@@ -152,12 +153,20 @@ export async function rebuildFigures(config: AppConfig, events: number) {
   }
   const context = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
+    const cpuBefore = await sampleCpu(process.pid);
     const started = performance.now();
     const result = await context.get(ProjectionRebuilder).rebuild(ORDER_DETAILS);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuPerRequest(cpuBefore, await sampleCpu(process.pid), result.eventsApplied / 1000);
     const [{ count }] = await context.get(Database).query<{ count: string }>('SELECT count(*) AS count FROM order_details');
     if (Number(count) !== orders) throw new Error(`the rebuilt order_details has ${count} rows, not ${orders}`);
-    return { events: result.eventsApplied, seconds: round(seconds, 2), eventsPerSec: round(result.eventsApplied / seconds, 0) };
+    return {
+      events: result.eventsApplied,
+      seconds: round(seconds, 2),
+      eventsPerSec: round(result.eventsApplied / seconds, 0),
+      // The rebuild runs in this process: its CPU is the `app` side here.
+      cpuMsPer1000Events: { node: cpu.appMs, postgres: cpu.postgresMs, machine: cpu.machineMs, machineBusyCores: cpu.machineBusyCores },
+    };
   } finally {
     await context.close();
   }

@@ -35,6 +35,10 @@ export function printTable(r: any, log: (line: string) => void): void {
     rows.push(['load 1,000-event order ms: events / snapshot', `${r.snapshot.withoutMs} / ${r.snapshot.withMs}`]);
   }
   if (r.rebuild) rows.push(['rebuild order-details', `${r.rebuild.events} events in ${r.rebuild.seconds} s`]);
+  if (r.rebuild?.cpuMsPer1000Events) {
+    const c = r.rebuild.cpuMsPer1000Events;
+    rows.push(['rebuild CPU ms per 1,000 events: node / PostgreSQL / machine', `${c.node} / ${c.postgres} / ${c.machine} (${c.machineBusyCores} cores busy)`]);
+  }
   if (r.http) {
     rows.push(['http bare rps', `${r.http.bareRps}`]);
     rows.push(['POST /orders rps, p50, p99, errors', line(r.http.postOrders)]);

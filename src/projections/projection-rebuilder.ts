@@ -60,7 +60,11 @@ export class ProjectionRebuilder {
           const last = checkpointOf(page[page.length - 1]);
           next = this.store.readAll(last, BATCH);
           next.catch(() => undefined); // awaited on the next turn; a failed apply must not leave it unheard
-          await this.db.transaction((tx) => projection.apply(tx, page, copies));
+          await this.db.transaction(async (tx) => {
+            // The copies go live only with the swap, whose commit is durable: until then a lost commit loses nothing.
+            await tx.query(`SELECT set_config('synchronous_commit', 'off', true)`);
+            await projection.apply(tx, page, copies);
+          });
           checkpoint = last;
           applied += page.length;
           onProgress({ name, eventsApplied: applied, position: checkpoint.position, done: false });
@@ -68,6 +72,8 @@ export class ProjectionRebuilder {
       };
       const deferred = await this.deferIndexes(copies);
       await replay();
+      // The copies were filled without WAL; from here on they are ordinary, crash-safe tables.
+      for (const copy of Object.values(copies)) await this.db.query(`ALTER TABLE ${copy} SET LOGGED`);
       // Secondary indexes are built once over the replayed rows, not kept up row by row.
       for (const definition of deferred) await this.db.query(definition);
       await runner.whilePaused(() =>
@@ -100,7 +106,8 @@ export class ProjectionRebuilder {
   private async createCopies(projection: Projection, copies: TableMap): Promise<void> {
     await this.dropCopies(copies);
     for (const table of projection.tables) {
-      await this.db.query(`CREATE TABLE ${copies[table]} (LIKE ${table} INCLUDING ALL)`);
+      // Unlogged while the replay fills it: a crash meanwhile empties it, and the rebuild is lost anyway.
+      await this.db.query(`CREATE UNLOGGED TABLE ${copies[table]} (LIKE ${table} INCLUDING ALL)`);
     }
   }
 
