@@ -186,6 +186,39 @@ describe('read models through rebuilds, restarts and a second instance', () => {
     }
   });
 
+  it('finishes a rebuild while writes go on without a pause, instead of chasing the head of the log', async () => {
+    const t = await startTestApp({ projectionLockRetryMs: 50 });
+    try {
+      await Promise.all(WALKS.map((w) => walk(t, w)));
+      await quiesce(t);
+      // Eight writers, back to back, with a bound: a rebuild that only stopped at an empty
+      // page of the log would find new events on almost every read, and end with the writers.
+      const LIMIT = 1_500;
+      let placed = 0;
+      let stop = false;
+      const writer = Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (!stop && placed < LIMIT) {
+            placed++;
+            await place(t, MARGHERITA_ORDER);
+          }
+        }),
+      );
+      try {
+        await waitUntil(() => placed >= 5, { what: 'the writer is under way' });
+        const result = await t.app.get(ProjectionRebuilder).rebuild('order-details');
+        expect(result.done).toBe(true);
+        expect(placed).toBeLessThan(LIMIT);
+      } finally {
+        stop = true;
+        await writer;
+      }
+      await expectEqualToRebuild(t);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('catches up after a restart with events that were appended but never published', async () => {
     const t = await startTestApp({ projectionLockRetryMs: 50 });
     let restarted: TestApp | undefined;

@@ -52,11 +52,15 @@ export class ProjectionRebuilder {
       await this.createCopies(projection, copies);
       let checkpoint: LogCheckpoint = LOG_START;
       // Each page is read while the one before it is being applied: two connections, both busy.
-      const replay = async (): Promise<void> => {
+      // `untilEmpty` false: stop at the first short page, the head as it stood at that read.
+      // Under steady writes a page is seldom empty, and the first pass would chase the head
+      // for as long as they last; the second pass, under the checkpoint's lock, takes the rest.
+      const replay = async (untilEmpty: boolean): Promise<void> => {
         let next = this.store.readAll(checkpoint, BATCH);
         for (;;) {
           const page = await next;
           if (page.length === 0) return;
+          const short = page.length < BATCH;
           const last = checkpointOf(page[page.length - 1]);
           next = this.store.readAll(last, BATCH);
           next.catch(() => undefined); // awaited on the next turn; a failed apply must not leave it unheard
@@ -68,10 +72,11 @@ export class ProjectionRebuilder {
           checkpoint = last;
           applied += page.length;
           onProgress({ name, eventsApplied: applied, position: checkpoint.position, done: false });
+          if (short && !untilEmpty) return;
         }
       };
       const deferred = await this.deferIndexes(copies);
-      await replay();
+      await replay(false);
       // The copies were filled without WAL; from here on they are ordinary, crash-safe tables.
       for (const copy of Object.values(copies)) await this.db.query(`ALTER TABLE ${copy} SET LOGGED`);
       // Secondary indexes are built once over the replayed rows, not kept up row by row.
@@ -79,7 +84,7 @@ export class ProjectionRebuilder {
       await runner.whilePaused(() =>
         this.db.transaction(async (tx) => {
           await tx.query('SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [name]);
-          await replay();
+          await replay(true);
           for (const table of projection.tables) {
             await tx.query(`ALTER TABLE ${table} RENAME TO ${table}__old`);
             await tx.query(`ALTER TABLE ${copies[table]} RENAME TO ${table}`);
