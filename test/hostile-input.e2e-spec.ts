@@ -393,6 +393,32 @@ describe('hostile input at every registered route (property-based, e2e)', () => 
     await t.close();
   });
 
+  it('refuses a NUL character in any stored text of a valid command with 400 VALIDATION_FAILED, and writes nothing', async () => {
+    // PostgreSQL stores NUL in neither text nor jsonb: once it reached the append it was a 500.
+    const order = { customer: { name: 'Ana', phone: '+34 600 111 222', address: 'Calle Mayor 1' }, items: [{ pizzaId: 'margherita', size: 'large', quantity: 1 }], fulfilment: 'delivery', notes: 'ring twice' };
+    const withNul = (path: string[]): object => {
+      const copy = JSON.parse(JSON.stringify(order)) as Record<string, unknown>;
+      let at = copy;
+      for (const key of path.slice(0, -1)) at = at[key] as Record<string, unknown>;
+      at[path[path.length - 1]] = 'a\u0000b';
+      return copy;
+    };
+    const cases: Array<[string, object, Record<string, string>]> = [
+      ...[['customer', 'name'], ['customer', 'phone'], ['customer', 'address'], ['notes']].map(
+        (path): [string, object, Record<string, string>] => ['/orders', withNul(path), {}],
+      ),
+      ['/orders', { ...order, 'no\u0000key': 1 }, {}],
+      [`/orders/${fixture.ids[0]}/cancel`, { reason: 'nul \u0000' }, { authorization: `Bearer ${STAFF_TOKEN}` }],
+      [`/orders/${fixture.ids[0]}/confirm`, { kitchenNotes: '\u0000' }, { authorization: `Bearer ${STAFF_TOKEN}` }],
+    ];
+    const before = await countEvents(t);
+    for (const [path, body, headers] of cases) {
+      const res = await send(port, { method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      expect({ path, body, status: res.status, code: (res.body as { code?: string } | undefined)?.code }).toEqual({ path, body, status: 400, code: 'VALIDATION_FAILED' });
+    }
+    expect(await countEvents(t)).toBe(before);
+  });
+
   it('finds the routes to attack', () => {
     expect(routes.map(routeName)).toEqual(expect.arrayContaining(['GET /menu', 'POST /orders', 'POST /orders/:id/confirm', 'GET /orders', 'GET /orders/:id/state']));
   });
