@@ -104,10 +104,7 @@ export class EventStore {
       write: (batch) => this.writeBatch(batch),
       concurrency: appendConcurrency(db),
       maxBatch: MAX_BATCH,
-      onWritten: (batch) => {
-        this.metrics?.appendBatch(batch.length);
-        this.announceAppended();
-      },
+      onWritten: (batch) => this.metrics?.appendBatch(batch.length),
     });
   }
 
@@ -146,34 +143,26 @@ export class EventStore {
       data.push(JSON.stringify(event.data));
     });
 
-    if (events.length === 1 && !options.executor) {
-      const append: BatchedAppend = {
-        streamId, eventId: ids[0], version: versions[0], type: types[0], schemaVersion: schemaVersions[0], data: data[0], metadata, occurredAt,
-      };
-      const row = await this.batcher.submit(append);
-      if (!row) throw new ConcurrencyError(streamId, expectedVersion, await this.currentVersion(streamId));
-      this.metrics?.appended(types);
-      const recorded = this.toRecorded(
-        { ...row, version: versions[0], event_id: ids[0], stream_id: streamId, type: types[0], schema_version: schemaVersions[0], metadata: JSON.parse(metadata), occurred_at: occurredAt },
-        events[0],
-      ) as RecordedEvent<E>;
-      return { streamId, nextExpectedVersion: versions[0], lastPosition: recorded.position, events: [recorded] };
-    }
-
     let rows: Array<Pick<EventRow, 'version' | 'position' | 'transaction_id'>>;
-    try {
-      rows = await this.db.prepared(
-        events.length === 1 ? APPEND_ONE : APPEND,
-        events.length === 1
-          ? [streamId, ids[0], versions[0], types[0], schemaVersions[0], data[0], metadata, occurredAt, expectedVersion]
-          : [streamId, ids, versions, types, schemaVersions, data, metadata, occurredAt, expectedVersion],
-        options.executor,
-      );
-    } catch (error) {
-      if ((error as { constraint?: string }).constraint === STREAM_VERSION_CONSTRAINT) {
-        throw new ConcurrencyError(streamId, expectedVersion, await this.currentVersion(streamId, options.executor));
+    if (events.length === 1 && !options.executor) {
+      // May share its statement and commit with other streams' appends (AppendBatcher).
+      const row = await this.batcher.submit({
+        streamId, eventId: ids[0], version: versions[0], type: types[0], schemaVersion: schemaVersions[0], data: data[0], metadata, occurredAt,
+      });
+      rows = row ? [{ ...row, version: versions[0] }] : [];
+    } else {
+      try {
+        rows = await this.db.prepared(
+          events.length === 1 ? APPEND_ONE : APPEND,
+          events.length === 1
+            ? [streamId, ids[0], versions[0], types[0], schemaVersions[0], data[0], metadata, occurredAt, expectedVersion]
+            : [streamId, ids, versions, types, schemaVersions, data, metadata, occurredAt, expectedVersion],
+          options.executor,
+        );
+      } catch (error) {
+        if ((error as { constraint?: string }).constraint !== STREAM_VERSION_CONSTRAINT) throw error;
+        rows = [];
       }
-      throw error;
     }
     if (rows.length === 0) {
       throw new ConcurrencyError(streamId, expectedVersion, await this.currentVersion(streamId, options.executor));

@@ -119,7 +119,7 @@ export class OrderDetailsProjection implements Projection {
     const rows = await loadRows<OrderDetailsRow>(tx, table, 'order_id', keysToLoad(relevant, orderIdOf, (e) => (e.event as OrderEvent).type === 'OrderPlaced'));
     const changed = new Set<string>();
     for (const recorded of relevant) {
-      const id = (recorded.event as OrderEvent).data.orderId;
+      const id = orderIdOf(recorded);
       const before = rows.get(id);
       const after = evolveOrderDetails(before, recorded);
       if (after && after !== before) {
