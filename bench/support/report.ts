@@ -34,7 +34,11 @@ export function printTable(r: any, log: (line: string) => void): void {
     rows.push(['append  ops/s c1 / c16 / c64', `${r.append.c1} / ${r.append.c16} / ${r.append.c64}`]);
     rows.push(['load 1,000-event order ms: events / snapshot', `${r.snapshot.withoutMs} / ${r.snapshot.withMs}`]);
   }
-  if (r.rebuild) rows.push(['rebuild order-details', `${r.rebuild.events} events in ${r.rebuild.seconds} s`]);
+  if (r.rebuild) {
+    const turns = r.rebuild.runs?.length ?? 1;
+    const each = turns > 1 ? ` (median of ${turns}: ${r.rebuild.runs.map((run: { eventsPerSec: number }) => run.eventsPerSec).join(', ')} events/s)` : '';
+    rows.push(['rebuild order-details', `${r.rebuild.events} events in ${r.rebuild.seconds} s${each}`]);
+  }
   if (r.rebuild?.cpuMsPer1000Events) {
     const c = r.rebuild.cpuMsPer1000Events;
     rows.push(['rebuild CPU ms per 1,000 events: node / PostgreSQL / machine', `${c.node} / ${c.postgres} / ${c.machine} (${c.machineBusyCores} cores busy)`]);

@@ -7,6 +7,7 @@ import { EventRegistry } from './event-registry.js';
 import { ConcurrencyError } from './event-store.errors.js';
 import { EVENTS_APPENDED } from './log-notifier.js';
 import {
+  compareCheckpoints,
   LOG_START,
   type AppendResult,
   type EventMetadata,
@@ -60,13 +61,51 @@ interface EventRow {
   event_id: string;
   stream_id: string;
   version: number;
-  position: string;
+  position: string | number;
   transaction_id: string;
   type: string;
   schema_version: number;
   data?: unknown;
   metadata: EventMetadata;
-  occurred_at: Date;
+  occurred_at: Date | string;
+}
+
+/**
+ * occurred_at as json writes a UTC timestamp ('2026-11-30T03:29:41.123456', the
+ * fraction optional, of up to six digits) into the ISO 8601 string in
+ * milliseconds that Date#toISOString gives, without building a Date per event.
+ */
+export function utcIso(text: string): string {
+  const length = text.length;
+  if (text[10] === 'T' && (length === 19 || (text[19] === '.' && length > 20 && length <= 26))) {
+    const fraction = length === 19 ? '000' : (text.slice(20) + '00').slice(0, 3);
+    return `${text.slice(0, 19)}.${fraction}Z`;
+  }
+  return new Date(`${text}Z`).toISOString();
+}
+
+/**
+ * A page's rows in (transaction id, position) order. The query sorts them before
+ * aggregating, and PostgreSQL aggregates in that order; this only checks it, in
+ * one pass, and sorts them should it ever not hold.
+ */
+function inLogOrder<R extends { transaction_id: string; position: number }>(rows: R[]): R[] {
+  for (let i = 1; i < rows.length; i++) {
+    const a = rows[i - 1];
+    const b = rows[i];
+    // Transaction ids are decimal integers: a shorter one is smaller, one as long compares as text.
+    const ordered =
+      a.transaction_id.length !== b.transaction_id.length
+        ? a.transaction_id.length < b.transaction_id.length
+        : a.transaction_id !== b.transaction_id
+          ? a.transaction_id < b.transaction_id
+          : a.position < b.position;
+    if (!ordered) {
+      const checkpoint = (row: R) => ({ transactionId: row.transaction_id, position: row.position });
+      return rows.sort((x, y) => compareCheckpoints(checkpoint(x), checkpoint(y)));
+    }
+  }
+  return rows;
 }
 
 export interface AppendOptions {
@@ -285,14 +324,22 @@ export class EventStore {
     limit: number,
     executor?: Queryable,
   ): Promise<{ events: RecordedEvent[]; heldBack: boolean }> {
-    const rows = await this.db.query<EventRow & { safe: boolean }>(
-      `SELECT ${COLUMNS}, transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AS safe FROM events
-        WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-        ORDER BY events.transaction_id, events.position
-        LIMIT $3`,
-      [after.transactionId, after.position, limit],
-      executor,
-    );
+    // The page as one json value: one string to parse, not one per column of every row, which
+    // on a rebuild's pages of thousands of events was most of the reader's CPU.
+    const [{ page }] = (
+      await (executor ?? this.db.pool).query<{ page: string | null }>(
+        `SELECT json_agg(e)::text AS page FROM (
+           SELECT event_id, stream_id, version, position, transaction_id::text AS transaction_id, type, schema_version, data,
+                  metadata, occurred_at AT TIME ZONE 'UTC' AS occurred_at,
+                  transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AS safe
+             FROM events
+            WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+            ORDER BY events.transaction_id, events.position
+            LIMIT $3) e`,
+        [after.transactionId, after.position, limit],
+      )
+    ).rows;
+    const rows = page === null ? [] : inLogOrder<EventRow & { position: number; safe: boolean }>(JSON.parse(page));
     // In (transaction id, position) order every safe row comes before the first unsafe one.
     const safe = rows.filter((row) => row.safe);
     return { events: safe.map((row) => this.toRecorded(row)), heldBack: safe.length < rows.length };
@@ -393,7 +440,7 @@ export class EventStore {
       transactionId: row.transaction_id,
       type: row.type,
       storedSchemaVersion: row.schema_version,
-      occurredAt: row.occurred_at.toISOString(),
+      occurredAt: typeof row.occurred_at === 'string' ? utcIso(row.occurred_at) : row.occurred_at.toISOString(),
       metadata: row.metadata,
       event: original ?? this.registry.revive(row.type, row.schema_version, row.data),
     };

@@ -1,15 +1,18 @@
 import { HttpStatus, Injectable, Logger, Optional } from '@nestjs/common';
 import pg from 'pg';
 import { ApiError } from '../common/errors/api-error.js';
-import { Database } from '../database/database.js';
+import { Database, type Queryable } from '../database/database.js';
 import { checkpointOf } from '../event-store/event-envelope.js';
 import { EventStore } from '../event-store/event-store.js';
-import { LOG_START, type LogCheckpoint } from '../event-store/event-types.js';
+import { LOG_START, type LogCheckpoint, type RecordedEvent } from '../event-store/event-types.js';
 import { Metrics } from '../ops/metrics/metrics.js';
 import type { Projection, TableMap } from './projection.js';
+import { enableBulkWrites } from './table-rows.js';
 import { ProjectionsService } from './projections.service.js';
 
 const BATCH = 2_000;
+/** Pages read ahead of the one being applied: parsing the next while the writes of this one are out. */
+const READ_AHEAD = 2;
 
 export interface RebuildProgress {
   name: string;
@@ -55,20 +58,14 @@ export class ProjectionRebuilder {
       // `untilEmpty` false: stop at the first short page, the head as it stood at that read.
       // Under steady writes a page is seldom empty, and the first pass would chase the head
       // for as long as they last; the second pass, under the checkpoint's lock, takes the rest.
-      const replay = async (untilEmpty: boolean): Promise<void> => {
-        let next = this.store.readAll(checkpoint, BATCH);
+      const replay = async (untilEmpty: boolean, writer: Queryable): Promise<void> => {
+        const pages = new PagesAhead((after) => this.store.readAll(after, BATCH), checkpoint, READ_AHEAD, untilEmpty ? 0 : BATCH);
         for (;;) {
-          const page = await next;
+          const page = await pages.next();
           if (page.length === 0) return;
           const short = page.length < BATCH;
           const last = checkpointOf(page[page.length - 1]);
-          next = this.store.readAll(last, BATCH);
-          next.catch(() => undefined); // awaited on the next turn; a failed apply must not leave it unheard
-          await this.db.transaction(async (tx) => {
-            // The copies go live only with the swap, whose commit is durable: until then a lost commit loses nothing.
-            await tx.query(`SELECT set_config('synchronous_commit', 'off', true)`);
-            await projection.apply(tx, page, copies);
-          });
+          await projection.apply(writer, page, copies);
           checkpoint = last;
           applied += page.length;
           onProgress({ name, eventsApplied: applied, position: checkpoint.position, done: false });
@@ -76,7 +73,23 @@ export class ProjectionRebuilder {
         }
       };
       const deferred = await this.deferIndexes(copies);
-      await replay(false);
+      // The first pass writes on a connection of its own, statement by statement (autocommit): the
+      // copies are private until the swap, and a failure anywhere drops them, so a page needs no
+      // transaction of its own. Large batches go in by COPY (enableBulkWrites).
+      let lost: Error | undefined;
+      const writer = await this.db.checkout((error) => (lost = error));
+      let clean = false;
+      try {
+        // The copies go live only with the swap, whose commit is durable: until then a lost commit loses nothing.
+        await writer.query(`SET synchronous_commit TO off`);
+        enableBulkWrites(writer);
+        await replay(false, writer);
+        await writer.query('RESET synchronous_commit; DISCARD TEMP');
+        clean = true;
+      } finally {
+        // Back to the pool only as it came: otherwise ended, with its setting and staging tables.
+        writer.release(lost ?? !clean);
+      }
       // The copies were filled without WAL; from here on they are ordinary, crash-safe tables.
       for (const copy of Object.values(copies)) await this.db.query(`ALTER TABLE ${copy} SET LOGGED`);
       // Secondary indexes are built once over the replayed rows, not kept up row by row.
@@ -84,7 +97,7 @@ export class ProjectionRebuilder {
       await runner.whilePaused(() =>
         this.db.transaction(async (tx) => {
           await tx.query('SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [name]);
-          await replay(true);
+          await replay(true, tx);
           for (const table of projection.tables) {
             await tx.query(`ALTER TABLE ${table} RENAME TO ${table}__old`);
             await tx.query(`ALTER TABLE ${copies[table]} RENAME TO ${table}`);
@@ -134,5 +147,44 @@ export class ProjectionRebuilder {
 
   private async dropCopies(copies: TableMap): Promise<void> {
     for (const copy of Object.values(copies)) await this.db.query(`DROP TABLE IF EXISTS ${copy}`);
+  }
+}
+
+/**
+ * The log's next pages, read back to back ahead of the one being applied, up to
+ * `depth` at once: each read starts as soon as the one before it has answered.
+ * Stops after an empty page, or after one shorter than `shortOf` when given.
+ */
+class PagesAhead {
+  private readonly queue: Array<Promise<RecordedEvent[]>> = [];
+  private tail: Promise<LogCheckpoint | undefined>;
+
+  constructor(
+    private readonly read: (after: LogCheckpoint) => Promise<RecordedEvent[]>,
+    from: LogCheckpoint,
+    private readonly depth: number,
+    private readonly shortOf: number,
+  ) {
+    this.tail = Promise.resolve(from);
+    this.topUp();
+  }
+
+  next(): Promise<RecordedEvent[]> {
+    const page = this.queue.shift()!;
+    this.topUp();
+    return page;
+  }
+
+  private topUp(): void {
+    while (this.queue.length < this.depth) {
+      const page = this.tail.then((after) => (after === undefined ? [] : this.read(after)));
+      this.tail = page.then((events) =>
+        events.length === 0 || events.length < this.shortOf ? undefined : checkpointOf(events[events.length - 1]),
+      );
+      // Awaited in turn by next(); one that fails while an earlier page is applied must not go unheard meanwhile.
+      page.catch(() => undefined);
+      this.tail.catch(() => undefined);
+      this.queue.push(page);
+    }
   }
 }

@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { prepared, type Queryable } from '../database/database.js';
 
 /**
@@ -42,20 +46,112 @@ export async function upsertRows(
   table: string,
   keys: readonly string[],
   rows: readonly object[],
-  options: { newerBy?: string } = {},
+  options: { newerBy?: string; created?: (row: object) => boolean } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]);
   const updates = columns.filter((c) => !keys.includes(c)).map((c) => `${c} = excluded.${c}`);
   const guard = options.newerBy ? ` WHERE ${table}.${options.newerBy} < excluded.${options.newerBy}` : '';
+  const onConflict = `ON CONFLICT (${keys.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}${guard}` : 'NOTHING'}`;
+  if (bulkClients.has(tx)) {
+    const client = tx as PoolClient;
+    let rest = rows;
+    if (options.created) {
+      // A rebuild's copy holds only what the replay wrote, in log order: a row created by this batch is not in it yet.
+      const created = rows.filter(options.created);
+      rest = rows.filter((row) => !options.created!(row));
+      if (created.length > 0) await copyRows(client, table, columns, created);
+    }
+    if (rest.length >= BULK_ROWS) return copyUpsert(client, table, columns, rest, onConflict);
+    rows = rest;
+    if (rows.length === 0) return;
+  }
   await tx.query(
     prepared(
       `INSERT INTO ${table} (${columns.join(', ')})
        SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)
-       ON CONFLICT (${keys.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}${guard}` : 'NOTHING'}`,
+       ${onConflict}`,
       [JSON.stringify(rows)],
     ),
   );
+}
+
+/** Below this many rows a bulk connection still sends json: one round trip, where COPY takes two. */
+const BULK_ROWS = 100;
+/** Each bulk connection's staging tables, created on its first large batch for a table. */
+const bulkClients = new WeakMap<Queryable, Set<string>>();
+
+/**
+ * Lets upsertRows take large batches on this connection by COPY (a rebuild's,
+ * which writes tens of thousands of rows): they go into a staging table of the
+ * session, then into the table by the same INSERT … ON CONFLICT as the json path,
+ * so the result is the same; PostgreSQL parses COPY's text at under half the
+ * CPU of json_populate_recordset. Only for a connection in autocommit whose
+ * session ends with its work (released with `true`): the staging tables live as
+ * long as the session.
+ */
+export function enableBulkWrites(client: PoolClient): void {
+  bulkClients.set(client, new Set());
+}
+
+async function copyUpsert(client: PoolClient, table: string, columns: readonly string[], rows: readonly object[], onConflict: string): Promise<void> {
+  const stage = `${table}__stage`;
+  const staged = bulkClients.get(client)!;
+  if (!staged.has(stage)) {
+    // Column types only: no constraints or defaults, so an omitted NOT NULL column with a default stays possible.
+    await client.query(`CREATE TEMP TABLE ${stage} AS SELECT * FROM ${table} WITH NO DATA`);
+    staged.add(stage);
+  }
+  await copyRows(client, stage, columns, rows);
+  // One message, so one transaction: the rows land and the stage empties together.
+  await client.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage} ${onConflict}; TRUNCATE ${stage}`);
+}
+
+async function copyRows(client: PoolClient, table: string, columns: readonly string[], rows: readonly object[]): Promise<void> {
+  const text = copyText(rows, columns);
+  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+}
+
+/**
+ * Rows in COPY's text format. A value is written as json_populate_recordset would
+ * read it from JSON.stringify: an object or array as JSON (for json and jsonb
+ * columns; no column of these tables is a PostgreSQL array), a Date as ISO 8601,
+ * anything else as its string.
+ */
+export function copyText(rows: readonly object[], columns: readonly string[]): string {
+  let text = '';
+  for (const row of rows) {
+    const record = row as Record<string, unknown>;
+    for (let i = 0; i < columns.length; i++) {
+      if (i > 0) text += '\t';
+      text += copyField(record[columns[i]]);
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+function copyField(value: unknown): string {
+  let text: string;
+  switch (typeof value) {
+    case 'string':
+      text = value;
+      break;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(value);
+    case 'undefined':
+      return '\\N';
+    default:
+      if (value === null) return '\\N';
+      text = value instanceof Date ? value.toISOString() : JSON.stringify(value);
+  }
+  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]) : text;
 }
 
 export async function deleteRows(tx: Queryable, table: string, key: string, ids: readonly string[]): Promise<void> {

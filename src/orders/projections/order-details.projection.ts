@@ -116,7 +116,9 @@ export class OrderDetailsProjection implements Projection {
     if (relevant.length === 0) return;
     // An order placed in this batch starts from nothing: only the others are read.
     const orderIdOf = (e: RecordedEvent) => (e.event as OrderEvent).data.orderId;
-    const rows = await loadRows<OrderDetailsRow>(tx, table, 'order_id', keysToLoad(relevant, orderIdOf, (e) => (e.event as OrderEvent).type === 'OrderPlaced'));
+    const toLoad = keysToLoad(relevant, orderIdOf, (e) => (e.event as OrderEvent).type === 'OrderPlaced');
+    const rows = await loadRows<OrderDetailsRow>(tx, table, 'order_id', toLoad);
+    const loaded = new Set(toLoad);
     const changed = new Set<string>();
     for (const recorded of relevant) {
       const id = orderIdOf(recorded);
@@ -127,6 +129,9 @@ export class OrderDetailsProjection implements Projection {
         changed.add(id);
       }
     }
-    await upsertRows(tx, table, ['order_id'], [...changed].map((id) => ({ ...rows.get(id)! })), { newerBy: 'version' });
+    await upsertRows(tx, table, ['order_id'], [...changed].map((id) => ({ ...rows.get(id)! })), {
+      newerBy: 'version',
+      created: (row) => !loaded.has((row as OrderDetailsRow).order_id),
+    });
   }
 }
