@@ -245,6 +245,32 @@ describe('EventStore on PostgreSQL', () => {
     }
   });
 
+  it('reads the log as the stream reads it: the same events, fields and instants, whatever the session time zone', async () => {
+    const first = await store.append('log-read', [new ThingHappened({ n: 1 })], 0, {
+      metadata: { correlationId: 'corr-log', actor: { kind: 'customer' } },
+      occurredAt: new Date('2026-03-29T01:30:00.070Z'),
+    });
+    await store.append('log-read', [new ThingRenamed({ name: 'tab\there "quoted" ñ 🍕', colour: 'blue' })], 1);
+    // Written by SQL rather than by the app: a time in microseconds, given in another zone.
+    await fixture.db.query(`UPDATE events SET occurred_at = '2026-10-25 02:59:59.999999+02' WHERE stream_id = 'log-read' AND version = 2`);
+    const before = { transactionId: '0', position: first.lastPosition - 1 };
+    const client = await fixture.db.pool.connect();
+    try {
+      await client.query(`SET TIME ZONE 'Asia/Kolkata'`);
+      const page = (await store.readAll(before, 1000, client)).filter((e) => e.streamId === 'log-read');
+      await client.query('RESET TIME ZONE');
+      const stream = await store.readStream('log-read');
+      expect(page).toEqual(stream);
+      expect(page.map((e) => e.occurredAt)).toEqual(['2026-03-29T01:30:00.070Z', '2026-10-25T00:59:59.999Z']);
+      expect(page[0].event).toBeInstanceOf(ThingHappened);
+      expect(page[1].event).toBeInstanceOf(ThingRenamed);
+      expect(page[1].event).toMatchObject({ data: { name: 'tab\there "quoted" ñ 🍕', colour: 'blue' } });
+      expect(page[0]).toMatchObject({ position: first.lastPosition, metadata: { correlationId: 'corr-log', actor: { kind: 'customer' } } });
+    } finally {
+      client.release();
+    }
+  });
+
   it('reads a stream up to an instant, and from a version', async () => {
     await store.append('timed', [new ThingHappened({ n: 1 })], 0, { occurredAt: new Date('2026-01-01T10:00:00Z') });
     await store.append('timed', [new ThingHappened({ n: 2 })], 1, { occurredAt: new Date('2026-01-01T11:00:00Z') });

@@ -5,9 +5,14 @@ import type { RecordedEvent } from '../event-store/event-types.js';
 export type TableMap = Readonly<Record<string, string>>;
 
 /**
- * A read model kept from the event log. `apply` receives events in log order,
- * inside a transaction that also moves the projection's checkpoint, so a batch
- * lands entirely or not at all, and never twice.
+ * A read model kept from the event log. `apply` receives events in log order.
+ * Live, it runs inside a transaction that also moves the projection's
+ * checkpoint, so a batch lands entirely or not at all, and never twice. In a
+ * rebuild's first pass it writes to private copies of its tables, statement by
+ * statement, on a connection that takes large batches by COPY (see
+ * enableBulkWrites): a failure there drops the copies, so nothing half-applied
+ * is ever served. Its writes therefore go through table-rows, and it reads
+ * only its own tables, which nothing else writes meanwhile.
  */
 export interface Projection {
   readonly name: string;

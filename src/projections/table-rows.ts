@@ -99,7 +99,8 @@ async function copyUpsert(client: PoolClient, table: string, columns: readonly s
   const staged = bulkClients.get(client)!;
   if (!staged.has(stage)) {
     // Column types only: no constraints or defaults, so an omitted NOT NULL column with a default stays possible.
-    await client.query(`CREATE TEMP TABLE ${stage} AS SELECT * FROM ${table} WITH NO DATA`);
+    // Made anew for each bulk session: one left by an earlier session may have another table's shape.
+    await client.query(`DROP TABLE IF EXISTS pg_temp.${stage}; CREATE TEMP TABLE ${stage} AS SELECT * FROM ${table} WITH NO DATA`);
     staged.add(stage);
   }
   await copyRows(client, stage, columns, rows);

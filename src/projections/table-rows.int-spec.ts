@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { openDatabaseFixture, type DatabaseFixture } from '../../test/support/database-fixture.js';
+import { enableBulkWrites, upsertRows } from './table-rows.js';
+
+/** Every column type the read models use, a NOT NULL column with a default, and a version to guard by. */
+const TABLE = `(
+  id          uuid PRIMARY KEY,
+  name        text        NOT NULL,
+  note        text,
+  doc         jsonb       NOT NULL,
+  list        jsonb,
+  count       integer     NOT NULL,
+  total       bigint      NOT NULL,
+  at          timestamptz NOT NULL,
+  day         date        NOT NULL,
+  flag        boolean     NOT NULL,
+  defaulted   integer     NOT NULL DEFAULT 7,
+  version     integer     NOT NULL
+)`;
+
+/** Text COPY's format gives a meaning to, next to text json and jsonb must keep as it is. */
+const AWKWARD = ['tab\there', 'line\nbreak', 'carriage\rreturn', 'back\\slash', '\\N', '\\\\N', "quote's \"double\"", 'ñandú 🍕', '', ' '];
+
+function row(i: number, version = 1) {
+  const awkward = AWKWARD[i % AWKWARD.length];
+  return {
+    id: randomUUID(),
+    name: `${awkward} ${i}`,
+    note: i % 3 === 0 ? null : awkward,
+    doc: { text: awkward, nested: { n: i, list: [awkward, null, true, 1.5] } },
+    list: i % 4 === 0 ? null : [awkward, i],
+    count: i,
+    total: 2 ** 40 + i,
+    at: i % 2 ? new Date(Date.UTC(2026, 10, 30, 12, 0, 0, i % 1000)) : '2026-11-30T12:34:56.789Z',
+    day: '2026-11-30',
+    flag: i % 2 === 0,
+    version,
+  };
+}
+
+type Row = ReturnType<typeof row>;
+
+describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write the same', () => {
+  let fixture: DatabaseFixture;
+  let bulk: PoolClient;
+
+  beforeAll(async () => {
+    fixture = await openDatabaseFixture();
+    bulk = await fixture.db.pool.connect();
+    enableBulkWrites(bulk);
+  });
+
+  afterAll(async () => {
+    bulk.release(true);
+    await fixture.close();
+  });
+
+  /** Tables of each test's own: a bulk connection keeps a staging table per table name for its session. */
+  async function fresh(...names: string[]): Promise<void> {
+    for (const name of names) await fixture.db.query(`CREATE TABLE ${name} ${TABLE}`);
+  }
+
+  async function contents(table: string): Promise<unknown[]> {
+    const rows = await fixture.db.query<{ row: unknown }>(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY id`);
+    return rows.map((r) => r.row);
+  }
+
+  async function stageRows(table: string): Promise<number | null> {
+    const [{ stage }] = (await bulk.query(`SELECT to_regclass($1) AS stage`, [`pg_temp.${table}__stage`])).rows;
+    if (stage === null) return null;
+    return Number((await bulk.query(`SELECT count(*) AS n FROM pg_temp.${table}__stage`)).rows[0].n);
+  }
+
+  it('writes a large batch through a staging table into the same rows, values and defaults as json', async () => {
+    await fresh('rows_json_1', 'rows_bulk_1');
+    const rows = Array.from({ length: 250 }, (_, i) => row(i));
+    await upsertRows(fixture.db.pool, 'rows_json_1', ['id'], rows);
+    await upsertRows(bulk, 'rows_bulk_1', ['id'], rows);
+
+    expect(await stageRows('rows_bulk_1')).toBe(0); // used, and emptied with the write
+    const written = await contents('rows_bulk_1');
+    expect(written).toHaveLength(250);
+    expect(written).toEqual(await contents('rows_json_1'));
+    expect(written[0]).toMatchObject({ defaulted: 7 });
+    const names = (await fixture.db.query<{ name: string }>('SELECT name FROM rows_bulk_1')).map((r) => r.name).sort();
+    expect(names).toEqual(rows.map((r) => r.name).sort());
+  });
+
+  it('replaces rows only by newer ones in bulk, as the json path does', async () => {
+    await fresh('rows_json_2', 'rows_bulk_2');
+    const first = Array.from({ length: 150 }, (_, i) => row(i, 2));
+    for (const table of ['rows_json_2', 'rows_bulk_2']) await upsertRows(fixture.db.pool, table, ['id'], first);
+    // Half older (version 1: kept out), half newer (version 3: let in).
+    const second = first.map((r, i) => ({ ...r, name: `changed ${i}\t`, version: i % 2 ? 1 : 3 }));
+    await upsertRows(fixture.db.pool, 'rows_json_2', ['id'], second, { newerBy: 'version' });
+    await upsertRows(bulk, 'rows_bulk_2', ['id'], second, { newerBy: 'version' });
+
+    const written = (await contents('rows_bulk_2')) as Row[];
+    expect(written).toEqual(await contents('rows_json_2'));
+    expect(written.filter((r) => r.version === 3)).toHaveLength(75);
+    expect(written.filter((r) => r.version === 2)).toHaveLength(75);
+    expect(written.filter((r) => r.name.startsWith('changed'))).toHaveLength(75);
+  });
+
+  it('copies the rows a batch created straight in, and upserts the others, small batches by json', async () => {
+    await fresh('rows_json_3', 'rows_bulk_3');
+    const existing = Array.from({ length: 30 }, (_, i) => row(i, 1));
+    for (const table of ['rows_json_3', 'rows_bulk_3']) await upsertRows(fixture.db.pool, table, ['id'], existing);
+    const created = Array.from({ length: 40 }, (_, i) => row(100 + i, 1));
+    const batch = [...existing.map((r) => ({ ...r, note: 'moved on', version: 2 })), ...created];
+    const isNew = new Set(created.map((r) => r.id));
+    await upsertRows(fixture.db.pool, 'rows_json_3', ['id'], batch, { newerBy: 'version', created: (r) => isNew.has((r as Row).id) });
+    await upsertRows(bulk, 'rows_bulk_3', ['id'], batch, { newerBy: 'version', created: (r) => isNew.has((r as Row).id) });
+
+    expect(await contents('rows_bulk_3')).toEqual(await contents('rows_json_3'));
+    expect(await contents('rows_bulk_3')).toHaveLength(70);
+    expect(await stageRows('rows_bulk_3')).toBeNull(); // 30 updates: under the bulk threshold, sent as json
+  });
+
+  it('refuses, rather than overwrites, a row said to be created that is already there, on a bulk connection only', async () => {
+    await fresh('rows_json_4', 'rows_bulk_4');
+    const there = row(1, 5);
+    for (const table of ['rows_json_4', 'rows_bulk_4']) await upsertRows(fixture.db.pool, table, ['id'], [there]);
+    const again = { ...there, version: 1 };
+    // Off a rebuild (a batch delivered again), the guard keeps the newer row.
+    await upsertRows(fixture.db.pool, 'rows_json_4', ['id'], [again], { newerBy: 'version', created: () => true });
+    expect(await contents('rows_json_4')).toEqual([expect.objectContaining({ version: 5 })]);
+    // In a rebuild's copy it cannot be there: COPY says so.
+    await expect(upsertRows(bulk, 'rows_bulk_4', ['id'], [again], { newerBy: 'version', created: () => true })).rejects.toMatchObject({ code: '23505' });
+    expect(await contents('rows_bulk_4')).toEqual([expect.objectContaining({ version: 5 })]);
+  });
+});
