@@ -1,4 +1,4 @@
-import { utcIso } from './event-store.js';
+import { inLogOrder, utcIso } from './event-store.js';
 
 describe('utcIso: occurred_at as a page of the log writes it, to the string a RecordedEvent carries', () => {
   it('gives what Date#toISOString gives, for every fraction PostgreSQL may write', () => {
@@ -29,5 +29,19 @@ describe('utcIso: occurred_at as a page of the log writes it, to the string a Re
   it('keeps years before 1000 as written, and fails loudly on what is not a timestamp', () => {
     expect(utcIso('0099-01-01T00:00:00.5')).toBe('0099-01-01T00:00:00.500Z');
     expect(() => utcIso('not a time')).toThrow(RangeError);
+  });
+});
+
+describe('inLogOrder: a page of the log in (transaction id, position) order', () => {
+  const row = (transaction_id: string, position: number) => ({ transaction_id, position });
+
+  it('leaves a page that is in order as it is, comparing transaction ids as numbers', () => {
+    const page = [row('9', 5), row('9', 7), row('10', 2), row('10', 3), row('100', 1)];
+    expect(inLogOrder([...page])).toEqual(page);
+  });
+
+  it('sorts a page that is not', () => {
+    const page = [row('10', 2), row('9', 7), row('100', 1), row('9', 5), row('10', 3)];
+    expect(inLogOrder(page)).toEqual([row('9', 5), row('9', 7), row('10', 2), row('10', 3), row('100', 1)]);
   });
 });

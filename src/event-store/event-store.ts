@@ -89,7 +89,7 @@ export function utcIso(text: string): string {
  * aggregating, and PostgreSQL aggregates in that order; this only checks it, in
  * one pass, and sorts them should it ever not hold.
  */
-function inLogOrder<R extends { transaction_id: string; position: number }>(rows: R[]): R[] {
+export function inLogOrder<R extends { transaction_id: string; position: number }>(rows: R[]): R[] {
   for (let i = 1; i < rows.length; i++) {
     const a = rows[i - 1];
     const b = rows[i];
