@@ -79,15 +79,17 @@ export class ProjectionRebuilder {
       let lost: Error | undefined;
       const writer = await this.db.checkout((error) => (lost = error));
       let clean = false;
+      const disableBulkWrites = enableBulkWrites(writer);
       try {
         // The copies go live only with the swap, whose commit is durable: until then a lost commit loses nothing.
         await writer.query(`SET synchronous_commit TO off`);
-        enableBulkWrites(writer);
         await replay(false, writer);
         await writer.query('RESET synchronous_commit; DISCARD TEMP');
         clean = true;
       } finally {
-        // Back to the pool only as it came: otherwise ended, with its setting and staging tables.
+        // Back to the pool only as it came (the swap's transaction may well get this very client): otherwise
+        // ended, with its setting and staging tables.
+        disableBulkWrites();
         writer.release(lost ?? !clean);
       }
       // Secondary indexes are built once over the replayed rows, not kept up row by row.

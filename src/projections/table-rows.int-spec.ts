@@ -130,4 +130,25 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
     await expect(upsertRows(bulk, 'rows_bulk_4', ['id'], [again], { newerBy: 'version', created: () => true })).rejects.toMatchObject({ code: '23505' });
     expect(await contents('rows_bulk_4')).toEqual([expect.objectContaining({ version: 5 })]);
   });
+
+  it('writes as json again once bulk writes are turned off, as before a connection goes back to the pool', async () => {
+    await fresh('rows_json_5', 'rows_bulk_5');
+    const client = await fixture.db.pool.connect();
+    try {
+      const disable = enableBulkWrites(client);
+      const rows = Array.from({ length: 150 }, (_, i) => row(i));
+      await upsertRows(client, 'rows_bulk_5', ['id'], rows.slice(0, 120));
+      const staged = async () => (await client.query(`SELECT to_regclass('pg_temp.rows_bulk_5__stage') AS stage`)).rows[0].stage;
+      expect(await staged()).not.toBeNull();
+      await client.query('DISCARD TEMP');
+      disable();
+      // The staging table is gone with DISCARD TEMP; a client still marked as bulk would look for it and fail.
+      await upsertRows(client, 'rows_bulk_5', ['id'], rows.map((r) => ({ ...r, version: 2 })), { newerBy: 'version' });
+      expect(await staged()).toBeNull();
+      await upsertRows(fixture.db.pool, 'rows_json_5', ['id'], rows.map((r) => ({ ...r, version: 2 })));
+      expect(await contents('rows_bulk_5')).toEqual(await contents('rows_json_5'));
+    } finally {
+      client.release(true);
+    }
+  });
 });

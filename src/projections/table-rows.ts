@@ -83,15 +83,19 @@ const bulkClients = new WeakMap<Queryable, Set<string>>();
 
 /**
  * Lets upsertRows take large batches on this connection by COPY (a rebuild's,
- * which writes tens of thousands of rows): they go into a staging table of the
- * session, then into the table by the same INSERT … ON CONFLICT as the json path,
- * so the result is the same; PostgreSQL parses COPY's text at under half the
- * CPU of json_populate_recordset. Only for a connection in autocommit whose
- * session ends with its work (released with `true`): the staging tables live as
- * long as the session.
+ * which writes tens of thousands of rows). Rows the caller says its batch
+ * created go straight into the table; the others into a staging table of the
+ * session, then into the table by the same INSERT … ON CONFLICT as the json
+ * path, so the result is the same. PostgreSQL parses COPY's text at under half
+ * the CPU of json_populate_recordset. Only for a connection in autocommit whose
+ * staging tables are dropped (DISCARD TEMP) or whose session ends with its work.
+ * Returns the function that turns it off, to call before the connection is
+ * released: the pool lends the same client object out again.
  */
-export function enableBulkWrites(client: PoolClient): void {
+export function enableBulkWrites(client: PoolClient): () => void {
   bulkClients.set(client, new Set());
+  // Before the connection goes back to the pool: whoever borrows it next writes as json.
+  return () => bulkClients.delete(client);
 }
 
 async function copyUpsert(client: PoolClient, table: string, columns: readonly string[], rows: readonly object[], onConflict: string): Promise<void> {
