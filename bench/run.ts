@@ -1,10 +1,12 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { compareStores, httpFigures, warmUp } from './http-bench.js';
 import { fillStore, sampleOrderIds, settle, waitForProjections } from './scale-bench.js';
-import { benchConfig, ceilingAndAppend, openStore, rebuildFigures, snapshotSpeedup } from './store-bench.js';
+import { benchConfig, ceilingAndAppend, openStore, snapshotSpeedup } from './store-bench.js';
 import { AppProcess, STAFF_TOKEN } from './support/app-process.js';
 import { BenchServer } from './support/bench-server.js';
 import { printTable, targets } from './support/report.js';
@@ -25,10 +27,11 @@ const REBUILD_EVENTS = 100_000;
 const REBUILD_TURNS = 3;
 
 /** The app runs as `npm start` (and the Dockerfile) run it: with its heap capped. */
-const APP_RUNTIME_FLAGS = ['--max-old-space-size=192'];
+const APP_RUNTIME_FLAGS = ['--max-old-space-size=192', '--max-semi-space-size=32'];
 /** Extra node flags for the app process only (BENCH_APP_NODE_FLAGS), to try V8 settings without touching the bench's own. */
 const APP_NODE_FLAGS = (process.env.BENCH_APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
+const run = promisify(execFile);
 const log = (line: string) => console.log(line);
 const step = (what: string) => log(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
 
@@ -44,6 +47,17 @@ function startApp(databaseUrl: string, tag: string): Promise<AppProcess> {
     logFile: `${RESULTS}/app.log`,
     readyPath: '/menu',
   });
+}
+
+/** The rebuild as the app would run it: in a node process with the app's runtime flags (see rebuild-run.ts). */
+async function rebuildInAppRuntime(databaseUrl: string, events: number, turns: number) {
+  const script = resolve('bench/dist/bench/rebuild-run.js');
+  const { stdout } = await run(process.execPath, [...APP_RUNTIME_FLAGS, ...APP_NODE_FLAGS, script, databaseUrl, String(events), String(turns)], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+  if (!line) throw new Error(`the rebuild process printed no result:\n${stdout}`);
+  return JSON.parse(line.slice('BENCH_RESULT '.length));
 }
 
 /** The statements the app ran while loaded, most expensive first (needs pg_stat_statements preloaded). */
@@ -104,7 +118,7 @@ async function main(): Promise<void> {
     if (runs('rebuild')) {
       step(`rebuild: order-details from ${REBUILD_EVENTS} events`);
       const rebuildDb = await server.createDatabase('rebuild');
-      result.rebuild = await rebuildFigures(benchConfig(rebuildDb.url), REBUILD_EVENTS, quick ? 1 : REBUILD_TURNS);
+      result.rebuild = await rebuildInAppRuntime(rebuildDb.url, REBUILD_EVENTS, quick ? 1 : REBUILD_TURNS);
       result.rebuildEventsPerSec = result.rebuild.eventsPerSec;
       await server.dropDatabase(rebuildDb.name);
     }
