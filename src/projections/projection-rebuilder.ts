@@ -7,7 +7,7 @@ import { EventStore } from '../event-store/event-store.js';
 import { LOG_START, type LogCheckpoint, type RecordedEvent } from '../event-store/event-types.js';
 import { Metrics } from '../ops/metrics/metrics.js';
 import type { Projection, TableMap } from './projection.js';
-import { enableBulkWrites } from './table-rows.js';
+import { enableBulkWrites, type BulkWrites } from './table-rows.js';
 import { ProjectionsService } from './projections.service.js';
 
 const BATCH = 2_000;
@@ -58,7 +58,7 @@ export class ProjectionRebuilder {
       // `untilEmpty` false: stop at the first short page, the head as it stood at that read.
       // Under steady writes a page is seldom empty, and the first pass would chase the head
       // for as long as they last; the second pass, under the checkpoint's lock, takes the rest.
-      const replay = async (untilEmpty: boolean, writer: Queryable): Promise<void> => {
+      const replay = async (untilEmpty: boolean, writer: Queryable, bulk?: BulkWrites): Promise<void> => {
         const pages = new PagesAhead((after) => this.store.readAll(after, BATCH), checkpoint, READ_AHEAD, untilEmpty ? 0 : BATCH);
         for (;;) {
           const page = await pages.next();
@@ -66,6 +66,7 @@ export class ProjectionRebuilder {
           const short = page.length < BATCH;
           const last = checkpointOf(page[page.length - 1]);
           await projection.apply(writer, page, copies);
+          await bulk?.pageDone();
           checkpoint = last;
           applied += page.length;
           onProgress({ name, eventsApplied: applied, position: checkpoint.position, done: false });
@@ -79,17 +80,22 @@ export class ProjectionRebuilder {
       let lost: Error | undefined;
       const writer = await this.db.checkout((error) => (lost = error));
       let clean = false;
-      const disableBulkWrites = enableBulkWrites(writer);
+      const bulk = enableBulkWrites(writer);
       try {
         // The copies go live only with the swap, whose commit is durable: until then a lost commit loses nothing.
         await writer.query(`SET synchronous_commit TO off`);
-        await replay(false, writer);
+        try {
+          await replay(false, writer, bulk);
+        } finally {
+          // Every write sent has landed (or failed) before anything else happens to the copies or the connection.
+          await bulk.flush();
+        }
         await writer.query('RESET synchronous_commit; DISCARD TEMP');
         clean = true;
       } finally {
         // Back to the pool only as it came (the swap's transaction may well get this very client): otherwise
         // ended, with its setting and staging tables.
-        disableBulkWrites();
+        bulk.disable();
         writer.release(lost ?? !clean);
       }
       // Secondary indexes are built once over the replayed rows, not kept up row by row.

@@ -9,10 +9,11 @@ export type TableMap = Readonly<Record<string, string>>;
  * Live, it runs inside a transaction that also moves the projection's
  * checkpoint, so a batch lands entirely or not at all, and never twice. In a
  * rebuild's first pass it writes to private copies of its tables, statement by
- * statement, on a connection that takes large batches by COPY (see
- * enableBulkWrites): a failure there drops the copies, so nothing half-applied
- * is ever served. Its writes therefore go through table-rows, and it reads
- * only its own tables, which nothing else writes meanwhile.
+ * statement, on a connection that takes large batches by COPY and sends writes
+ * without waiting for them (see enableBulkWrites): a failure there drops the
+ * copies, so nothing half-applied is ever served. A table it reads with
+ * loadRows is therefore written only through upsertRows and deleteRows, which
+ * is how loadRows can answer from the rows the last pages wrote.
  */
 export interface Projection {
   readonly name: string;

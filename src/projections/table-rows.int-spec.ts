@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { openDatabaseFixture, type DatabaseFixture } from '../../test/support/database-fixture.js';
-import { enableBulkWrites, upsertRows } from './table-rows.js';
+import { deleteRows, enableBulkWrites, loadRows, upsertRows, type BulkWrites } from './table-rows.js';
 
 /** Every column type the read models use, a NOT NULL column with a default, and a version to guard by. */
 const TABLE = `(
@@ -44,11 +44,12 @@ type Row = ReturnType<typeof row>;
 describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write the same', () => {
   let fixture: DatabaseFixture;
   let bulk: PoolClient;
+  let writes: BulkWrites;
 
   beforeAll(async () => {
     fixture = await openDatabaseFixture();
     bulk = await fixture.db.pool.connect();
-    enableBulkWrites(bulk);
+    writes = enableBulkWrites(bulk);
   });
 
   afterAll(async () => {
@@ -77,6 +78,7 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
     const rows = Array.from({ length: 250 }, (_, i) => row(i));
     await upsertRows(fixture.db.pool, 'rows_json_1', ['id'], rows);
     await upsertRows(bulk, 'rows_bulk_1', ['id'], rows);
+    await writes.flush();
 
     expect(await stageRows('rows_bulk_1')).toBe(0); // used, and emptied with the write
     const written = await contents('rows_bulk_1');
@@ -95,6 +97,7 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
     const second = first.map((r, i) => ({ ...r, name: `changed ${i}\t`, version: i % 2 ? 1 : 3 }));
     await upsertRows(fixture.db.pool, 'rows_json_2', ['id'], second, { newerBy: 'version' });
     await upsertRows(bulk, 'rows_bulk_2', ['id'], second, { newerBy: 'version' });
+    await writes.flush();
 
     const written = (await contents('rows_bulk_2')) as Row[];
     expect(written).toEqual(await contents('rows_json_2'));
@@ -112,6 +115,7 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
     const isNew = new Set(created.map((r) => r.id));
     await upsertRows(fixture.db.pool, 'rows_json_3', ['id'], batch, { newerBy: 'version', created: (r) => isNew.has((r as Row).id) });
     await upsertRows(bulk, 'rows_bulk_3', ['id'], batch, { newerBy: 'version', created: (r) => isNew.has((r as Row).id) });
+    await writes.flush();
 
     expect(await contents('rows_bulk_3')).toEqual(await contents('rows_json_3'));
     expect(await contents('rows_bulk_3')).toHaveLength(70);
@@ -127,7 +131,8 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
     await upsertRows(fixture.db.pool, 'rows_json_4', ['id'], [again], { newerBy: 'version', created: () => true });
     expect(await contents('rows_json_4')).toEqual([expect.objectContaining({ version: 5 })]);
     // In a rebuild's copy it cannot be there: COPY says so.
-    await expect(upsertRows(bulk, 'rows_bulk_4', ['id'], [again], { newerBy: 'version', created: () => true })).rejects.toMatchObject({ code: '23505' });
+    await upsertRows(bulk, 'rows_bulk_4', ['id'], [again], { newerBy: 'version', created: () => true });
+    await expect(writes.flush()).rejects.toMatchObject({ code: '23505' });
     expect(await contents('rows_bulk_4')).toEqual([expect.objectContaining({ version: 5 })]);
   });
 
@@ -135,18 +140,60 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
     await fresh('rows_json_5', 'rows_bulk_5');
     const client = await fixture.db.pool.connect();
     try {
-      const disable = enableBulkWrites(client);
+      const session = enableBulkWrites(client);
       const rows = Array.from({ length: 150 }, (_, i) => row(i));
       await upsertRows(client, 'rows_bulk_5', ['id'], rows.slice(0, 120));
+      await session.flush();
       const staged = async () => (await client.query(`SELECT to_regclass('pg_temp.rows_bulk_5__stage') AS stage`)).rows[0].stage;
       expect(await staged()).not.toBeNull();
       await client.query('DISCARD TEMP');
-      disable();
+      session.disable();
       // The staging table is gone with DISCARD TEMP; a client still marked as bulk would look for it and fail.
       await upsertRows(client, 'rows_bulk_5', ['id'], rows.map((r) => ({ ...r, version: 2 })), { newerBy: 'version' });
       expect(await staged()).toBeNull();
       await upsertRows(fixture.db.pool, 'rows_json_5', ['id'], rows.map((r) => ({ ...r, version: 2 })));
       expect(await contents('rows_bulk_5')).toEqual(await contents('rows_json_5'));
+    } finally {
+      client.release(true);
+    }
+  });
+
+  it('sends writes without waiting, reads the rows the last pages wrote from them, and the rest after the writes land', async () => {
+    await fresh('rows_bulk_6');
+    const client = await fixture.db.pool.connect();
+    const sent: string[] = [];
+    const query = client.query.bind(client);
+    (client as unknown as { query: typeof client.query }).query = ((config: unknown, ...rest: unknown[]) => {
+      const text = typeof config === 'string' ? config : (config as { text: string }).text;
+      sent.push(text.trim().split(/\s+/)[0]);
+      return (query as (...args: unknown[]) => unknown)(config, ...rest);
+    }) as typeof client.query;
+    try {
+      const session = enableBulkWrites(client);
+      const older = Array.from({ length: 120 }, (_, i) => row(i));
+      await upsertRows(client, 'rows_bulk_6', ['id'], older);
+      await session.pageDone();
+      await session.pageDone(); // two pages on: no longer remembered, so read from the table
+      const recent = Array.from({ length: 150 }, (_, i) => row(1000 + i));
+      await upsertRows(client, 'rows_bulk_6', ['id'], recent);
+      await deleteRows(client, 'rows_bulk_6', 'id', [recent[0].id, older[0].id]);
+      sent.length = 0;
+
+      // Remembered: no statement at all, and a deleted row is gone.
+      const fromMemory = await loadRows<Row>(client, 'rows_bulk_6', 'id', [recent[1].id, recent[2].id, recent[0].id]);
+      expect(sent).toEqual([]);
+      expect([...fromMemory.keys()].sort()).toEqual([recent[1].id, recent[2].id].sort());
+      expect(fromMemory.get(recent[1].id)).toMatchObject({ name: recent[1].name, version: 1 });
+
+      // Not remembered: read from the table, behind the writes still in flight, which it therefore sees.
+      const mixed = await loadRows<Row>(client, 'rows_bulk_6', 'id', [older[1].id, older[0].id, recent[3].id]);
+      expect(sent).toEqual(['SELECT']);
+      expect([...mixed.keys()].sort()).toEqual([older[1].id, recent[3].id].sort());
+      expect(mixed.get(older[1].id)).toMatchObject({ name: older[1].name, count: 1 });
+
+      await session.flush();
+      session.disable();
+      expect(await contents('rows_bulk_6')).toHaveLength(120 + 150 - 2);
     } finally {
       client.release(true);
     }

@@ -16,8 +16,23 @@ export async function loadRows<R extends object>(
   ids: readonly string[],
 ): Promise<Map<string, R>> {
   if (ids.length === 0) return new Map();
-  const { rows } = await tx.query(prepared(`SELECT * FROM ${table} WHERE ${key} = ANY($1)`, [ids]));
-  return new Map(rows.map((row: R) => [String((row as Record<string, unknown>)[key]), row]));
+  const session = bulkSessions.get(tx);
+  const found = new Map<string, R>();
+  let missing = ids;
+  if (session) {
+    // Rows this session wrote lately are taken as written: a read from the table would wait behind those writes.
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const recalled = session.recall(table, key, id);
+      if (recalled === undefined) unknown.push(id);
+      else if (recalled !== null) found.set(id, { ...recalled } as R);
+    }
+    if (unknown.length === 0) return found;
+    missing = unknown;
+  }
+  const { rows } = await tx.query(prepared(`SELECT * FROM ${table} WHERE ${key} = ANY($1)`, [missing]));
+  for (const row of rows as R[]) found.set(String((row as Record<string, unknown>)[key]), row);
+  return found;
 }
 
 /**
@@ -53,68 +68,157 @@ export async function upsertRows(
   const updates = columns.filter((c) => !keys.includes(c)).map((c) => `${c} = excluded.${c}`);
   const guard = options.newerBy ? ` WHERE ${table}.${options.newerBy} < excluded.${options.newerBy}` : '';
   const onConflict = `ON CONFLICT (${keys.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}${guard}` : 'NOTHING'}`;
-  if (bulkClients.has(tx)) {
+  const session = bulkSessions.get(tx);
+  if (session) {
+    // Sent, not awaited: the session keeps the writes (see enableBulkWrites) and remembers the rows.
     const client = tx as PoolClient;
+    const sent: Array<Promise<unknown>> = [];
     let rest = rows;
     if (options.created) {
       // A rebuild's copy holds only what the replay wrote, in log order: a row created by this batch is not in it yet.
       const created = rows.filter(options.created);
       rest = rows.filter((row) => !options.created!(row));
-      if (created.length > 0) await copyRows(client, table, columns, created);
+      if (created.length > 0) sent.push(copyRows(client, table, columns, created));
     }
-    if (rest.length >= BULK_ROWS) return copyUpsert(client, table, columns, rest, onConflict);
-    rows = rest;
-    if (rows.length === 0) return;
+    if (rest.length >= BULK_ROWS) sent.push(...copyUpsert(client, session, table, columns, rest, onConflict));
+    else if (rest.length > 0) sent.push(client.query(jsonUpsert(table, columns, rest, onConflict)));
+    session.sent(sent);
+    if (keys.length === 1) session.remember(table, keys[0], rows);
+    return;
   }
-  await tx.query(
-    prepared(
-      `INSERT INTO ${table} (${columns.join(', ')})
-       SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)
-       ${onConflict}`,
-      [JSON.stringify(rows)],
-    ),
+  await tx.query(jsonUpsert(table, columns, rows, onConflict));
+}
+
+function jsonUpsert(table: string, columns: readonly string[], rows: readonly object[], onConflict: string) {
+  return prepared(
+    `INSERT INTO ${table} (${columns.join(', ')})
+     SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)
+     ${onConflict}`,
+    [JSON.stringify(rows)],
   );
 }
 
 /** Below this many rows a bulk connection still sends json: one round trip, where COPY takes two. */
 const BULK_ROWS = 100;
-/** Each bulk connection's staging tables, created on its first large batch for a table. */
-const bulkClients = new WeakMap<Queryable, Set<string>>();
+const bulkSessions = new WeakMap<Queryable, BulkSession>();
+
+/** A page's rows as written, by table: under the one key column loadRows looks them up by, null once deleted. */
+type Written = Map<string, { key: string; rows: Map<string, object | null> }>;
+
+class BulkSession {
+  readonly staged = new Set<string>();
+  private current: Written = new Map();
+  private previous: Written = new Map();
+  private pendingCurrent: Array<Promise<unknown>> = [];
+  private pendingPrevious: Array<Promise<unknown>> = [];
+  private failure: { error: unknown } | undefined;
+
+  sent(writes: Array<Promise<unknown>>): void {
+    for (const write of writes) {
+      // Heard at once, thrown by the next pageDone or flush.
+      this.pendingCurrent.push(write.catch((error: unknown) => void (this.failure ??= { error })));
+    }
+  }
+
+  remember(table: string, key: string, rows: readonly object[] | null, ids: readonly string[] = []): void {
+    let page = this.current.get(table);
+    if (!page || page.key !== key) this.current.set(table, (page = { key, rows: new Map() }));
+    if (rows) for (const row of rows) page.rows.set(String((row as Record<string, unknown>)[key]), { ...row });
+    for (const id of ids) page.rows.set(id, null);
+  }
+
+  /** The row as this or the previous page left it, null if they deleted it, undefined if they did not touch it. */
+  recall(table: string, key: string, id: string): object | null | undefined {
+    for (const page of [this.current.get(table), this.previous.get(table)]) {
+      if (page?.key === key && page.rows.has(id)) return page.rows.get(id);
+    }
+    return undefined;
+  }
+
+  async pageDone(): Promise<void> {
+    await Promise.all(this.pendingPrevious);
+    this.throwIfFailed();
+    this.pendingPrevious = this.pendingCurrent;
+    this.pendingCurrent = [];
+    this.previous = this.current;
+    this.current = new Map();
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([...this.pendingPrevious, ...this.pendingCurrent]);
+    this.pendingPrevious = [];
+    this.pendingCurrent = [];
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+export interface BulkWrites {
+  /** After each page: waits for the writes of the page before it, and throws the first write that failed. */
+  pageDone(): Promise<void>;
+  /** Waits for every write sent, and throws the first that failed. */
+  flush(): Promise<void>;
+  /** Before the connection goes back to the pool: whoever borrows it next writes as json, and waits. */
+  disable(): void;
+}
 
 /**
- * Lets upsertRows take large batches on this connection by COPY (a rebuild's,
- * which writes tens of thousands of rows). Rows the caller says its batch
- * created go straight into the table; the others into a staging table of the
- * session, then into the table by the same INSERT … ON CONFLICT as the json
- * path, so the result is the same. PostgreSQL parses COPY's text at under half
- * the CPU of json_populate_recordset. Only for a connection in autocommit whose
- * staging tables are dropped (DISCARD TEMP) or whose session ends with its work.
- * Returns the function that turns it off, to call before the connection is
- * released: the pool lends the same client object out again.
+ * Bulk writes on this connection, for a rebuild's first pass, which writes tens
+ * of thousands of rows into private copies. upsertRows takes large batches by
+ * COPY: rows the caller says its batch created straight into the table, the
+ * others into a staging table of the session and from there by the same
+ * INSERT … ON CONFLICT as the json path, so the result is the same (PostgreSQL
+ * parses COPY's text at under half the CPU of json_populate_recordset).
+ *
+ * Writes are sent without waiting for them: the next page is read and evolved
+ * while this one's land. A connection runs its statements in the order sent,
+ * so a read on it sees every write sent before; and loadRows answers keys the
+ * last two pages wrote from what they wrote, without waiting behind them.
+ * pageDone keeps at most two pages of writes in flight. This holds only for
+ * tables the projection writes through upsertRows and deleteRows alone, on a
+ * connection in autocommit whose staging tables are dropped (DISCARD TEMP) or
+ * whose session ends with its work.
  */
-export function enableBulkWrites(client: PoolClient): () => void {
-  bulkClients.set(client, new Set());
-  // Before the connection goes back to the pool: whoever borrows it next writes as json.
-  return () => bulkClients.delete(client);
+export function enableBulkWrites(client: PoolClient): BulkWrites {
+  const session = new BulkSession();
+  bulkSessions.set(client, session);
+  return {
+    pageDone: () => session.pageDone(),
+    flush: () => session.flush(),
+    disable: () => void bulkSessions.delete(client),
+  };
 }
 
-async function copyUpsert(client: PoolClient, table: string, columns: readonly string[], rows: readonly object[], onConflict: string): Promise<void> {
+/** The staged upsert's statements, sent in order without waiting between them. */
+function copyUpsert(
+  client: PoolClient,
+  session: BulkSession,
+  table: string,
+  columns: readonly string[],
+  rows: readonly object[],
+  onConflict: string,
+): Array<Promise<unknown>> {
   const stage = `${table}__stage`;
-  const staged = bulkClients.get(client)!;
-  if (!staged.has(stage)) {
+  const sent: Array<Promise<unknown>> = [];
+  if (!session.staged.has(stage)) {
     // Column types only: no constraints or defaults, so an omitted NOT NULL column with a default stays possible.
     // Made anew for each bulk session: one left by an earlier session may have another table's shape.
-    await client.query(`DROP TABLE IF EXISTS pg_temp.${stage}; CREATE TEMP TABLE ${stage} AS SELECT * FROM ${table} WITH NO DATA`);
-    staged.add(stage);
+    sent.push(client.query(`DROP TABLE IF EXISTS pg_temp.${stage}; CREATE TEMP TABLE ${stage} AS SELECT * FROM ${table} WITH NO DATA`));
+    session.staged.add(stage);
   }
-  await copyRows(client, stage, columns, rows);
+  sent.push(copyRows(client, stage, columns, rows));
   // One message, so one transaction: the rows land and the stage empties together.
-  await client.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage} ${onConflict}; TRUNCATE ${stage}`);
+  sent.push(client.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage} ${onConflict}; TRUNCATE ${stage}`));
+  return sent;
 }
 
-async function copyRows(client: PoolClient, table: string, columns: readonly string[], rows: readonly object[]): Promise<void> {
-  const text = copyText(rows, columns);
-  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+/** Sends the COPY at once (the connection queues it in order), and resolves when it has landed. */
+function copyRows(client: PoolClient, table: string, columns: readonly string[], rows: readonly object[]): Promise<void> {
+  const copy = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  return pipeline(Readable.from([copyText(rows, columns)]), copy);
 }
 
 /**
@@ -161,7 +265,14 @@ function copyField(value: unknown): string {
 
 export async function deleteRows(tx: Queryable, table: string, key: string, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await tx.query(prepared(`DELETE FROM ${table} WHERE ${key} = ANY($1)`, [ids]));
+  const session = bulkSessions.get(tx);
+  const deleted = tx.query(prepared(`DELETE FROM ${table} WHERE ${key} = ANY($1)`, [ids]));
+  if (!session) {
+    await deleted;
+    return;
+  }
+  session.sent([deleted]);
+  session.remember(table, key, null, ids);
 }
 
 export interface Statement {
