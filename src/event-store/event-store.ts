@@ -90,20 +90,10 @@ export function utcIso(text: string): string {
  * sorts them should it ever not hold.
  */
 export function inLogOrder<R extends { transaction_id: string; position: number }>(rows: R[]): R[] {
+  const compare = (a: R, b: R) =>
+    compareCheckpoints({ transactionId: a.transaction_id, position: a.position }, { transactionId: b.transaction_id, position: b.position });
   for (let i = 1; i < rows.length; i++) {
-    const a = rows[i - 1];
-    const b = rows[i];
-    // Transaction ids are decimal integers: a shorter one is smaller, one as long compares as text.
-    const ordered =
-      a.transaction_id.length !== b.transaction_id.length
-        ? a.transaction_id.length < b.transaction_id.length
-        : a.transaction_id !== b.transaction_id
-          ? a.transaction_id < b.transaction_id
-          : a.position < b.position;
-    if (!ordered) {
-      const checkpoint = (row: R) => ({ transactionId: row.transaction_id, position: row.position });
-      return rows.sort((x, y) => compareCheckpoints(checkpoint(x), checkpoint(y)));
-    }
+    if (compare(rows[i - 1], rows[i]) > 0) return rows.sort(compare);
   }
   return rows;
 }

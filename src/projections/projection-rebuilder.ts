@@ -54,7 +54,7 @@ export class ProjectionRebuilder {
     try {
       await this.createCopies(projection, copies);
       let checkpoint: LogCheckpoint = LOG_START;
-      // Each page is read while the one before it is being applied: two connections, both busy.
+      // Pages are read ahead on the pool (PagesAhead) while the writer applies the one before them.
       // `untilEmpty` false: stop at the first short page, the head as it stood at that read.
       // Under steady writes a page is seldom empty, and the first pass would chase the head
       // for as long as they last; the second pass, under the checkpoint's lock, takes the rest.

@@ -120,11 +120,22 @@ class BulkSession {
     }
   }
 
-  remember(table: string, key: string, rows: readonly object[] | null, ids: readonly string[] = []): void {
+  /** Rows as upserted: a copy of each, as the write has them. */
+  remember(table: string, key: string, rows: readonly object[]): void {
+    const page = this.page(table, key);
+    for (const row of rows) page.set(String((row as Record<string, unknown>)[key]), { ...row });
+  }
+
+  /** Rows deleted: known to be gone, with no read. */
+  forget(table: string, key: string, ids: readonly string[]): void {
+    const page = this.page(table, key);
+    for (const id of ids) page.set(id, null);
+  }
+
+  private page(table: string, key: string): Map<string, object | null> {
     let page = this.current.get(table);
     if (!page || page.key !== key) this.current.set(table, (page = { key, rows: new Map() }));
-    if (rows) for (const row of rows) page.rows.set(String((row as Record<string, unknown>)[key]), { ...row });
-    for (const id of ids) page.rows.set(id, null);
+    return page.rows;
   }
 
   /** The row as this or the previous page left it, null if they deleted it, undefined if they did not touch it. */
@@ -227,7 +238,7 @@ function copyRows(client: PoolClient, table: string, columns: readonly string[],
  * columns; no column of these tables is a PostgreSQL array), a Date as ISO 8601,
  * anything else as its string.
  */
-export function copyText(rows: readonly object[], columns: readonly string[]): string {
+function copyText(rows: readonly object[], columns: readonly string[]): string {
   let text = '';
   for (const row of rows) {
     const record = row as Record<string, unknown>;
@@ -272,7 +283,7 @@ export async function deleteRows(tx: Queryable, table: string, key: string, ids:
     return;
   }
   session.sent([deleted]);
-  session.remember(table, key, null, ids);
+  session.forget(table, key, ids);
 }
 
 export interface Statement {
