@@ -3,7 +3,13 @@ const transform = {
 };
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // @fastify/middie (imported by @nestjs/platform-fastify) require()s path-to-regexp 9,
+    // which is ESM only; Jest's own require() loads ESM only on Node 24.9 and later.
+    // The CommonJS path-to-regexp 8 that Nest itself uses has the same parse/pathToRegexp.
+    '^path-to-regexp$': '<rootDir>/node_modules/path-to-regexp/dist/index.js',
+  },
   transform,
   testEnvironment: 'node',
 };

@@ -1,19 +1,23 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
-import helmet from 'helmet';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
-import { createValidationPipe } from './common/http/validation.pipe.js';
-import { correlationIdMiddleware } from './common/http/request-context.js';
-import type { AppConfig } from './config/app-config.js';
-import { requireObjectBody } from './common/http/require-object-body.js';
-import { writeRateLimit } from './common/http/write-rate-limit.js';
 import { StaffToken } from './common/auth/staff-token.js';
-import { serveWebUi } from './web/web-ui.js';
+import { correlationIdOf } from './common/http/request-context.js';
+import { registerJsonBodyParser } from './common/http/json-body.js';
+import { refuseIllFormedQuery } from './common/http/request-text.js';
+import { createValidationPipe } from './common/http/validation.pipe.js';
+import { limitWrites } from './common/http/write-rate-limit.js';
+import type { AppConfig } from './config/app-config.js';
 import { HttpObserver } from './ops/http/http-observer.js';
+import { NestPinoLogger } from './ops/logging/nest-pino-logger.js';
+import { createRootLogger } from './ops/logging/logging.js';
 import { setupOpenApi } from './ops/openapi/openapi.js';
+import { serveWebUi } from './web/web-ui.js';
 
 export interface CreateAppOptions {
   /** false: no log output (unless logDestination is given). */
@@ -24,23 +28,48 @@ export interface CreateAppOptions {
   shutdownHooks?: false;
 }
 
-/** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
+/**
+ * Builds the HTTP app exactly as production runs it, initialised and ready to
+ * serve (main.ts only listens); e2e tests use the same function.
+ *
+ * A request meets, in this order: the observer (access log, metrics, drain),
+ * helmet's headers, the write rate limit, the query's text check, the JSON body
+ * parser (media type, encoding, depth and text rules), then Nest's guard,
+ * interceptor, validation pipe and handler. Errors from any of them go through
+ * the one ErrorFilter, which Nest also installs as Fastify's error handler.
+ */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const silent = options.logger === false && !options.logDestination;
-  const module = AppModule.forRoot(silent ? config.with({ logLevel: 'silent' }) : config, { logDestination: options.logDestination });
-  const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, bufferLogs: true, abortOnError: false });
-  app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(helmet());
-  app.use(correlationIdMiddleware);
-  app.use(app.get(HttpObserver).middleware);
-  app.use(writeRateLimit(config.writeRateLimitPerMinute, app.get(StaffToken)));
-  app.useBodyParser('json', { limit: config.bodyLimit, strict: true });
-  app.use(requireObjectBody);
+  const effective = silent ? config.with({ logLevel: 'silent' }) : config;
+  const logger = createRootLogger(effective, options.logDestination);
+  const module = AppModule.forRoot(effective, { logger });
+  const adapter = new FastifyAdapter({
+    // The app's one pino logger: request.log is its child, bound to the correlation id.
+    loggerInstance: logger,
+    // The access line is the app's own (HttpObserver); Fastify's per-request lines are off.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
+    genReqId: correlationIdOf,
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // No Nest middleware: every step before the handler is a Fastify hook, so no
+    // Express-style middleware engine (@fastify/middie) runs on each request.
+    skipMiddie: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bodyParser: false, bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(NestPinoLogger));
+  const fastify = app.getHttpAdapter().getInstance();
+
+  await app.register(helmet);
+  app.get(HttpObserver).attach(fastify);
+  await app.register(rateLimit, { global: false });
+  limitWrites(fastify, config.writeRateLimitPerMinute, app.get(StaffToken));
+  fastify.addHook('preValidation', refuseIllFormedQuery);
+  registerJsonBodyParser(fastify, config.bodyLimitBytes);
   serveWebUi(app);
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
+  await app.init();
+  await fastify.ready();
   return app;
 }

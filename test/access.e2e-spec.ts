@@ -28,6 +28,14 @@ const PUBLIC = new Set([
   'GET /docs',
   'GET /docs-json',
   'GET /docs-yaml',
+  // Swagger UI's assets.
+  'GET /docs*',
+  // The browser UI's pages and public/'s files (Fastify routes them like the API).
+  'GET /',
+  'GET /track/:orderId',
+  'GET /kitchen',
+  'GET /dashboard',
+  'GET /*',
 ]);
 /** The OpenAPI UI's own files. */
 const PUBLIC_PREFIXES = ['GET /docs/'];

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
+import { NestPinoLogger } from '../ops/logging/nest-pino-logger.js';
 import { pino } from 'pino';
 import { AppModule } from '../app.module.js';
 import { type AppConfig, ConfigError } from '../config/app-config.js';
@@ -48,7 +48,7 @@ export async function withAppContext<T>(config: AppConfig, work: (app: INestAppl
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(NestPinoLogger));
   try {
     return await work(app);
   } finally {

@@ -21,6 +21,8 @@ export class AppConfig {
   declare readonly staffTokenGenerated: boolean;
   declare readonly snapshotEvery: number;
   declare readonly bodyLimit: string;
+  /** bodyLimit in bytes (64kb is 65,536), as Fastify takes it. */
+  declare readonly bodyLimitBytes: number;
   declare readonly commandRetries: number;
   declare readonly readYourWritesTimeoutMs: number;
   declare readonly statementTimeoutMs: number;
@@ -60,6 +62,7 @@ export class AppConfig {
       staffTokenGenerated: env.STAFF_API_TOKEN === undefined,
       snapshotEvery: env.SNAPSHOT_EVERY,
       bodyLimit: env.BODY_LIMIT,
+      bodyLimitBytes: byteSize(env.BODY_LIMIT),
       commandRetries: env.COMMAND_RETRIES,
       readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
@@ -81,4 +84,12 @@ export class AppConfig {
   with(overrides: Partial<AppConfig>): AppConfig {
     return new AppConfig({ ...this, ...overrides });
   }
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** '64kb' → 65536: the sizes BODY_LIMIT takes (validated in environment.ts). */
+function byteSize(size: string): number {
+  const [, amount, unit] = /^(\d+)\s*(b|kb|mb)?$/i.exec(size.trim()) ?? [];
+  return Number(amount) * UNITS[(unit ?? 'b').toLowerCase()];
 }

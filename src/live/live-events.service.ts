@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Subscription } from 'rxjs';
 import { ApiError } from '../common/errors/api-error.js';
 import { checkpointOf, envelopeOf } from '../event-store/event-envelope.js';
@@ -96,14 +96,14 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
    * stream. Errors are thrown before any header is sent, so they reach the
    * client in the contract's JSON shape.
    */
-  async open(res: Response, request: LiveRequest): Promise<void> {
+  async open(reply: FastifyReply, request: LiveRequest): Promise<void> {
     if (this.streams.size >= MAX_STREAMS) {
       throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'LIVE_STREAMS_EXHAUSTED', 'Too many live connections right now: try again shortly');
     }
     if (request.orderId !== undefined && !isOrderId(request.orderId)) throw ApiError.orderNotFound(request.orderId);
     const streamId = request.orderId === undefined ? undefined : orderStreamId(request.orderId);
 
-    const stream = new SseStream(res);
+    const stream = new SseStream(reply.raw, replyHeaders(reply));
     const subscription = new LiveSubscription(
       streamId,
       (event) => stream.event(event.position, toLiveMessage(event)),
@@ -131,6 +131,8 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
       this.streams.delete(stream);
       this.unsubscribe(subscription);
     });
+    // From here on the stream writes to the raw response itself, and Fastify leaves it alone.
+    reply.hijack();
     stream.open();
     subscription.start(cursor);
   }
@@ -199,4 +201,11 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
 
 function unknownPosition(position: number): ApiError {
   return ApiError.validation([`Last-Event-ID ${position} is not the position of a stored event`]);
+}
+
+/** The headers Fastify holds for the reply (helmet's, X-Correlation-Id): a hijacked reply would drop them. */
+function replyHeaders(reply: FastifyReply): Record<string, string | number | string[]> {
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) headers[name] = value;
+  return headers;
 }

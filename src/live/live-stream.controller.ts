@@ -2,7 +2,7 @@ import { Controller, Get, Headers, HttpStatus, Query, Res } from '@nestjs/common
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { StaffToken } from '../common/auth/staff-token.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { ApiReadErrors } from '../common/errors/api-error-responses.js';
@@ -78,10 +78,10 @@ export class LiveStreamController {
     @Query() query: LiveStreamQueryDto,
     @Headers('authorization') authorization: string | undefined,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
-    @Res() res: Response,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     if (query.orderId === undefined) this.requireStaff(authorization ?? (query.token ? `Bearer ${query.token}` : undefined));
-    await this.live.open(res, { orderId: query.orderId, after: this.resumePoint(lastEventIdHeader, query.lastEventId) });
+    await this.live.open(reply, { orderId: query.orderId, after: this.resumePoint(lastEventIdHeader, query.lastEventId) });
   }
 
   private requireStaff(authorization: string | undefined): void {

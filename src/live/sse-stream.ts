@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 /** How long a browser waits before it reconnects a dropped stream (the SSE `retry:` field). */
 const RETRY_MS = 2_000;
@@ -14,7 +14,11 @@ export class SseStream {
   private closedValue = false;
   private readonly closeListeners = new Set<() => void>();
 
-  constructor(private readonly res: Response) {
+  /** `inherited`: headers already chosen for the response (helmet's, the correlation id), sent with the stream's own. */
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly inherited: Record<string, string | number | string[]> = {},
+  ) {
     res.on('close', () => this.closed());
   }
 
@@ -24,7 +28,8 @@ export class SseStream {
 
   /** Sends the headers at once, so the client's `open` fires: from then on it is subscribed. */
   open(): void {
-    this.res.status(200);
+    this.res.statusCode = 200;
+    for (const [name, value] of Object.entries(this.inherited)) this.res.setHeader(name, value);
     this.res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     // no-transform keeps compression middleware from buffering the stream.
     this.res.setHeader('Cache-Control', 'no-cache, no-transform');

@@ -1,12 +1,12 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessIndicators } from './health/readiness.indicators.js';
 import { HttpObserver } from './http/http-observer.js';
 import { createRootLogger, RootLogger } from './logging/logging.js';
+import { NestPinoLogger } from './logging/nest-pino-logger.js';
 import { CommandMetrics } from './metrics/command-metrics.js';
 import { Metrics } from './metrics/metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
@@ -17,10 +17,12 @@ import { Drain } from './shutdown/drain.js';
 export interface OpsOptions {
   /** Where the JSON log lines go instead of stdout: tests capture them, scripts use stderr. */
   logDestination?: DestinationStream;
+  /** The root logger, when the caller made it already (the HTTP app hands the same one to Fastify). */
+  logger?: Logger;
 }
 
 /**
- * Running the app: structured logs (pino through nestjs-pino), Prometheus
+ * Running the app: structured logs (one pino logger, for Nest and Fastify alike), Prometheus
  * metrics, Terminus health checks and what a graceful shutdown needs. Global,
  * so the few places that record a metric can inject Metrics.
  */
@@ -28,18 +30,14 @@ export interface OpsOptions {
 @Module({})
 export class OpsModule {
   static forRoot(config: AppConfig, options: OpsOptions = {}): DynamicModule {
-    const root = new RootLogger(createRootLogger(config, options.logDestination));
+    const root = new RootLogger(options.logger ?? createRootLogger(config, options.logDestination));
     return {
       module: OpsModule,
-      imports: [
-        // The access log runs first thing in the app (HttpObserver) and leaves the request's
-        // logger on req.log; nestjs-pino binds it for the Nest Logger calls made meanwhile.
-        LoggerModule.forRoot({ pinoHttp: { logger: root.logger }, useExisting: true }),
-        TerminusModule.forRoot({ logger: false }),
-      ],
+      imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: RootLogger, useValue: root },
+        NestPinoLogger,
         Metrics,
         Drain,
         HttpObserver,
@@ -48,7 +46,7 @@ export class OpsModule {
         ProjectionMetrics,
         ReadinessIndicators,
       ],
-      exports: [RootLogger, Metrics, Drain, HttpObserver, ProjectionStatusReader],
+      exports: [RootLogger, NestPinoLogger, Metrics, Drain, HttpObserver, ProjectionStatusReader],
     };
   }
 }

@@ -1,37 +1,42 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type {} from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** public/ at the project root: two levels up from both src/web and dist/web. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 /** The browser UI's pages; each is a static HTML file that talks to the public API only. */
-const PAGES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^\/$/, 'index.html'],
-  [/^\/track\/[^/]+\/?$/, 'track.html'],
-  [/^\/kitchen\/?$/, 'kitchen.html'],
-  [/^\/dashboard\/?$/, 'dashboard.html'],
+const PAGES: ReadonlyArray<readonly [string, string]> = [
+  ['/', 'index.html'],
+  ['/track/:orderId', 'track.html'],
+  ['/kitchen', 'kitchen.html'],
+  ['/dashboard', 'dashboard.html'],
 ];
 
 /**
- * Serves the web UI from the same app, below the API: plain HTML, CSS and ES
- * modules, no build step. Anything that is neither a page nor a file in
- * public/ falls through to the API's routes (and their JSON 404).
+ * Serves the web UI from the same app, beside the API: plain HTML, CSS and ES
+ * modules, no build step. Files come from public/ (@fastify/static, with ETag
+ * and Last-Modified); anything that is neither a page nor a file there gets the
+ * API's JSON 404.
  */
-export function serveWebUi(app: NestExpressApplication): void {
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    const page = PAGES.find(([path]) => path.test(req.path));
-    if (!page) return next();
-    res.setHeader('Cache-Control', 'no-cache');
-    // A page missing from the deployment answers the API's JSON 404, not an error page.
-    res.sendFile(page[1], { root: PUBLIC_DIR }, (error?: Error) => error && !res.headersSent && next());
-  });
+export function serveWebUi(app: NestFastifyApplication): void {
   // no-cache: the browser revalidates (ETag) on each load, so a deploy is never half-cached.
-  app.useStaticAssets(PUBLIC_DIR, {
+  app.useStaticAssets({
+    root: PUBLIC_DIR,
+    prefix: '/',
     index: false,
     redirect: false,
-    fallthrough: true,
-    setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+    cacheControl: false,
+    // @fastify/static hands over the reply, though its type says ServerResponse.
+    setHeaders: (reply) => void (reply as unknown as FastifyReply).header('Cache-Control', 'no-cache'),
   });
+  const fastify = app.getHttpAdapter().getInstance();
+  for (const [path, file] of PAGES) {
+    // A page missing from the deployment answers the API's JSON 404, not an error page.
+    if (!existsSync(join(PUBLIC_DIR, file))) continue;
+    fastify.get(path, (_request, reply) => reply.sendFile(file));
+  }
 }

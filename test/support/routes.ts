@@ -2,34 +2,32 @@ import type { INestApplication } from '@nestjs/common';
 
 export interface RegisteredRoute {
   readonly method: string;
-  /** Express's pattern, e.g. /orders/:id/confirm */
+  /** The router's pattern, e.g. /orders/:id/confirm */
   readonly path: string;
 }
 
-interface Layer {
-  route?: { path: string | string[]; methods: Record<string, boolean> };
-}
-
-/** Nest mounts app-wide middleware (`forRoutes('*')`) as a route on every path: that is not an endpoint. */
-const CATCH_ALL = /^(\{\/\*\w+\}|\/?\*\w*|\/\{\*\w+\})$/;
+const LINE = /^((?:[│ ] {3})*)(?:├── |└── )(.+?)(?: \(([A-Z, ]+)\))?$/u;
 
 /**
- * Every route the running app has registered with Express: Nest's controllers
- * and whatever was added straight onto the adapter (the OpenAPI pages). Read
- * from the router itself, so a route nobody listed is found all the same.
- * Catch-all middleware mounts are left out; a test that an unknown path gets
- * 404 shows no endpoint hides behind them.
+ * Every route the running app has registered with Fastify: Nest's controllers
+ * and whatever was added straight onto the instance (the web UI's pages, the
+ * OpenAPI pages, the static files' catch-all). Read from the router itself
+ * (its printed tree, the one listing Fastify gives), so a route nobody listed
+ * is found all the same. HEAD routes Fastify adds for each GET are left out.
  */
 export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
-  const express = app.getHttpAdapter().getInstance() as { router?: { stack: Layer[] }; _router?: { stack: Layer[] } };
-  const stack = express.router?.stack ?? express._router?.stack ?? [];
+  const fastify = app.getHttpAdapter().getInstance() as { printRoutes(options: { commonPrefix: boolean }): string };
+  const ancestors: string[] = [];
   const routes: RegisteredRoute[] = [];
-  for (const layer of stack) {
-    if (!layer.route) continue;
-    const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-    for (const method of Object.keys(layer.route.methods)) {
-      if (method === '_all') continue;
-      for (const path of paths) if (!CATCH_ALL.test(path)) routes.push({ method: method.toUpperCase(), path });
+  for (const line of fastify.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = LINE.exec(line);
+    if (!match) continue;
+    const depth = match[1].length / 4;
+    ancestors.length = depth;
+    ancestors.push(match[2]);
+    const path = ancestors.join('').replace(/^\/+/, '/');
+    for (const method of (match[3] ?? '').split(',').map((m) => m.trim()).filter((m) => m && m !== 'HEAD')) {
+      routes.push({ method, path: path.startsWith('/') ? path : `/${path}` });
     }
   }
   return routes;

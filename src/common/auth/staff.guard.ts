@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { ApiErrors } from '../errors/api-error-responses.js';
 import { ApiError } from '../errors/api-error.js';
-import type { ContextualRequest } from '../http/request-context.js';
+import { type ContextualRequest, headerOf } from '../http/request-context.js';
 import { StaffToken } from './staff-token.js';
 
 const STAFF_ONLY = 'pizzeria:staff-only';
@@ -21,8 +21,8 @@ export class StaffGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<ContextualRequest>();
-    const verdict = this.token.check(req.header('authorization'));
-    if (req.context) req.context = { ...req.context, actor: verdict === 'staff' ? 'staff' : 'customer' };
+    const verdict = this.token.check(headerOf(req, 'authorization'));
+    req.actor = verdict === 'staff' ? 'staff' : 'customer';
     const staffOnly = this.reflector.getAllAndOverride<boolean>(STAFF_ONLY, [context.getHandler(), context.getClass()]);
     if (!staffOnly || verdict === 'staff') return true;
     if (verdict === 'missing') {

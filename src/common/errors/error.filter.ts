@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { MenuError } from '../../menu/menu-error.js';
 import { DomainError } from '../../orders/domain/order-errors.js';
@@ -19,7 +19,7 @@ const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   forbidden: HttpStatus.FORBIDDEN,
 };
 
-/** Codes for the errors Nest and Express raise themselves, by status. */
+/** Codes for the errors Nest and Fastify raise themselves, by status. */
 const FRAMEWORK_CODES: Record<number, string> = {
   400: 'VALIDATION_FAILED',
   401: 'UNAUTHORIZED',
@@ -27,6 +27,7 @@ const FRAMEWORK_CODES: Record<number, string> = {
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
 };
@@ -40,18 +41,22 @@ export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
     const body = this.toBody(exception);
     // A database that is down or busy is expected weather, not a bug: one line each, no stack.
     const expected = exception instanceof ApiError || body.code === 'DATABASE_UNAVAILABLE' || body.code === 'DATABASE_BUSY';
-    if (body.statusCode >= 500 && !expected) {
-      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
-    } else if (body.statusCode >= 500) {
-      this.logger.warn(`${body.code}: ${(exception as Error).message}`);
+    if (body.statusCode >= 500) {
+      // The request's own logger, so the line carries its correlation id.
+      const log = http.getRequest<FastifyRequest | undefined>()?.log;
+      const line = expected ? `${body.code}: ${(exception as Error).message}` : exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      if (log) log[expected ? 'warn' : 'error']({ context: 'Errors' }, line);
+      else if (expected) this.logger.warn(line);
+      else this.logger.error(line);
     }
-    if (response.headersSent) return;
-    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '1');
-    response.status(body.statusCode).json(body);
+    if (reply.sent || reply.raw.headersSent) return;
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('Retry-After', '1');
+    void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 
   toBody(exception: unknown): ErrorBody {
@@ -69,20 +74,14 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const unavailable = databaseUnavailable(exception);
     if (unavailable) return unavailable;
-    const status = (exception as { status?: unknown; type?: unknown })?.status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      // body-parser's errors: malformed JSON, oversized or oddly encoded bodies.
-      return this.fromBodyParser(exception as { status: number; type?: string });
+    const fastify = exception as { code?: unknown; statusCode?: unknown };
+    if (typeof fastify?.code === 'string' && fastify.code.startsWith('FST_') && typeof fastify.statusCode === 'number' && fastify.statusCode < 500) {
+      return this.fromFastify(fastify.code, fastify.statusCode);
     }
     return this.base(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL_ERROR', 'Something went wrong on our side');
   }
 
   private fromHttpException(exception: HttpException): ErrorBody {
-    const cause = exception.cause as { status?: number; type?: string } | undefined;
-    if (cause instanceof URIError) return this.base(400, 'VALIDATION_FAILED', ['the path is not validly encoded']);
-    if (typeof cause?.status === 'number' && typeof cause.type === 'string') {
-      return this.fromBodyParser(cause as { status: number; type: string });
-    }
     const status = exception.getStatus();
     const response = exception.getResponse();
     const code = FRAMEWORK_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'REQUEST_FAILED');
@@ -95,17 +94,19 @@ export class ErrorFilter implements ExceptionFilter {
     return this.base(status, code, status === 400 && !Array.isArray(message) ? [message] : message);
   }
 
-  private fromBodyParser(error: { status: number; type?: string }): ErrorBody {
-    switch (error.type) {
-      case 'entity.parse.failed':
-        return this.base(400, 'VALIDATION_FAILED', ['body must be well-formed JSON']);
-      case 'entity.too.large':
+  /** Errors Fastify raises before a route runs: its router, its body reading, its media types. */
+  private fromFastify(code: string, status: number): ErrorBody {
+    switch (code) {
+      case 'FST_ERR_BAD_URL':
+        return this.base(400, 'VALIDATION_FAILED', ['the path is not validly percent-encoded UTF-8']);
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return this.base(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
-      case 'encoding.unsupported':
-      case 'charset.unsupported':
-        return this.base(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be UTF-8 JSON');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return this.base(415, 'UNSUPPORTED_MEDIA_TYPE', 'A request body must be JSON, sent with Content-Type: application/json');
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return this.base(400, 'VALIDATION_FAILED', ['the body is not as long as its Content-Length says']);
       default:
-        return this.base(error.status, FRAMEWORK_CODES[error.status] ?? 'BAD_REQUEST', 'The request could not be read');
+        return this.base(status, FRAMEWORK_CODES[status] ?? 'BAD_REQUEST', 'The request could not be read');
     }
   }
 

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { IdempotencyTicket } from '../idempotency/idempotency.interceptor.js';
 
@@ -13,25 +14,30 @@ export interface RequestContext {
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export type ContextualRequest = Request & {
-  context?: RequestContext;
+/** What the guard and the idempotency interceptor leave on the request for the handler. */
+export type ContextualRequest = FastifyRequest & {
+  actor?: ActorKind;
   idempotency?: IdempotencyTicket;
 };
 
 /**
- * Gives every request a correlation id (the client's X-Correlation-Id when it is
- * sane, else a new one), echoed in the response and stored in the events' metadata.
+ * Fastify's request id: the client's X-Correlation-Id when it is sane, else a
+ * new one. It is echoed in the response (HttpObserver), bound to every log line
+ * of the request and stored in the events' metadata.
  */
-export function correlationIdMiddleware(req: ContextualRequest, res: Response, next: NextFunction): void {
-  const given = req.header('x-correlation-id');
-  const correlationId = given && CORRELATION_ID.test(given) ? given : randomUUID();
-  req.context = { correlationId, actor: 'customer' };
-  res.setHeader('X-Correlation-Id', correlationId);
-  next();
+export function correlationIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-correlation-id'];
+  return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+}
+
+/** A request header as one string: a repeated header counts as its first value. */
+export function headerOf(req: FastifyRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): RequestContext => {
   const req = host.switchToHttp().getRequest<ContextualRequest>();
-  const context = req.context ?? { correlationId: randomUUID(), actor: 'customer' as const };
+  const context: RequestContext = { correlationId: req.id, actor: req.actor ?? 'customer' };
   return req.idempotency ? { ...context, idempotency: req.idempotency } : context;
 });

@@ -1,29 +1,36 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { HttpStatus } from '@nestjs/common';
+import type {} from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
 import type { StaffToken } from '../auth/staff-token.js';
+import { ApiError } from '../errors/api-error.js';
+import { headerOf } from './request-context.js';
+
+const WINDOW_MS = 60_000;
 
 /**
  * Rate-limits customers' writes per client address: 429 TOO_MANY_REQUESTS with
  * Retry-After. Reads are not limited, nor is staff with a valid token (the
- * kitchen board must never be locked out on a busy night). Counters are per
- * instance. (@nestjs/throttler is CommonJS and requires the ESM-only
- * @nestjs/common 12, which Jest cannot load on Node 20; express-rate-limit ships ESM.)
+ * kitchen board must never be locked out on a busy night). Counting is
+ * @fastify/rate-limit's (per instance); the headers are the IETF draft-8 pair
+ * (`RateLimit-Policy`, `RateLimit`) the API has always sent, which the plugin's
+ * own do not follow. Needs the plugin registered first.
  */
-export function writeRateLimit(perMinute: number, staffToken: StaffToken): RequestHandler {
-  if (perMinute <= 0) return (_req: Request, _res: Response, next: NextFunction) => next();
-  return rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skip: (req) => req.method !== 'POST' || staffToken.check(req.header('authorization')) === 'staff',
-    handler: (_req, res, _next, options) => {
-      res.status(429).json({
-        statusCode: 429,
-        error: 'Too Many Requests',
-        code: 'TOO_MANY_REQUESTS',
-        message: `Too many writes from this address: at most ${options.limit} a minute. Try again after the Retry-After delay`,
-      });
-    },
+export function limitWrites(fastify: FastifyInstance, perMinute: number, staffToken: StaffToken): void {
+  if (perMinute <= 0) return;
+  const limiter = fastify.createRateLimit({ max: perMinute, timeWindow: WINDOW_MS });
+  const policy = `"writes";q=${perMinute};w=${WINDOW_MS / 1000}`;
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || staffToken.check(headerOf(request, 'authorization')) === 'staff') return;
+    const verdict = await limiter(request);
+    if (verdict.isAllowed) return;
+    reply.header('RateLimit-Policy', policy);
+    reply.header('RateLimit', `"writes";r=${verdict.remaining};t=${verdict.ttlInSeconds}`);
+    if (!verdict.isExceeded) return;
+    reply.header('Retry-After', String(Math.max(1, verdict.ttlInSeconds)));
+    throw new ApiError(
+      HttpStatus.TOO_MANY_REQUESTS,
+      'TOO_MANY_REQUESTS',
+      `Too many writes from this address: at most ${perMinute} a minute. Try again after the Retry-After delay`,
+    );
   });
 }

@@ -1,11 +1,11 @@
 import { type CallHandler, type ExecutionContext, HttpStatus, Injectable, type NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { ApiError } from '../errors/api-error.js';
-import type { ContextualRequest } from '../http/request-context.js';
+import { type ContextualRequest, headerOf } from '../http/request-context.js';
 import { IdempotencyStore, type StoredResponse } from './idempotency.store.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -34,14 +34,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<ContextualRequest>();
-    const header = req.header('idempotency-key');
+    const header = headerOf(req, 'idempotency-key');
     if (req.method !== 'POST' || header === undefined) return next.handle();
     return from(this.run(context, req, header, next));
   }
 
   private async run(context: ExecutionContext, req: ContextualRequest, key: string, next: CallHandler): Promise<unknown> {
     if (!KEY.test(key)) throw ApiError.validation(['Idempotency-Key must be 1 to 255 visible ASCII characters']);
-    const res = context.switchToHttp().getResponse<Response>();
+    const res = context.switchToHttp().getResponse<FastifyReply>();
     const claim = await this.store.claim(key, fingerprint(req));
     if (claim.kind === 'replay') {
       replay(res, claim.response);
@@ -63,7 +63,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
 function fingerprint(req: ContextualRequest): string {
   return createHash('sha256')
-    .update(`${req.method} ${req.path}\n${canonical(req.body ?? null)}`)
+    .update(`${req.method} ${pathOf(req.url)}\n${canonical(req.body ?? null)}`)
     .digest('hex');
 }
 
@@ -79,7 +79,12 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function pickHeaders(res: Response): Record<string, string> {
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function pickHeaders(res: FastifyReply): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of ['etag', 'location']) {
     const value = res.getHeader(name);
@@ -88,9 +93,9 @@ function pickHeaders(res: Response): Record<string, string> {
   return headers;
 }
 
-function replay(res: Response, stored: StoredResponse): void {
-  res.status(stored.status);
-  for (const [name, value] of Object.entries(stored.headers)) res.setHeader(name, value);
-  res.setHeader('Idempotent-Replayed', 'true');
+function replay(res: FastifyReply, stored: StoredResponse): void {
+  res.code(stored.status);
+  for (const [name, value] of Object.entries(stored.headers)) res.header(name, value);
+  res.header('Idempotent-Replayed', 'true');
 }
 

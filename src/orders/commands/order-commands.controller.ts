@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { StaffOnly } from '../../common/auth/staff.guard.js';
 import { Ctx, type RequestContext } from '../../common/http/request-context.js';
 import { ApplyDiscountCommand } from './apply-discount.command.js';
@@ -41,9 +41,9 @@ export class OrderCommandsController {
     errors: [],
     created: true,
   })
-  async place(@Body() body: PlaceOrderDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async place(@Body() body: PlaceOrderDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
     const result = await this.commands.execute(new PlaceOrderCommand(body, this.context(ctx)));
-    res.setHeader('Location', `/orders/${result.orderId}`);
+    res.header('Location', `/orders/${result.orderId}`);
     return this.written(result, res);
   }
 
@@ -54,7 +54,7 @@ export class OrderCommandsController {
     summary: 'Confirm a pending order (staff)',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_PENDING', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async confirm(@Param('id') id: string, @Body() body: ConfirmOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async confirm(@Param('id') id: string, @Body() body: ConfirmOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return this.written(await this.commands.execute(new ConfirmOrderCommand(id, body, this.context(ctx, ifMatch))), res);
   }
 
@@ -66,7 +66,7 @@ export class OrderCommandsController {
     description: 'Paying a CONFIRMED order also starts cooking it: one PaymentReceived event, one version.',
     errors: ['ORDER_NOT_FOUND', 'ORDER_ALREADY_PAID', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async pay(@Param('id') id: string, @Body() body: PayOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async pay(@Param('id') id: string, @Body() body: PayOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return this.written(await this.commands.execute(new PayOrderCommand(id, body, this.context(ctx, ifMatch))), res);
   }
 
@@ -77,7 +77,7 @@ export class OrderCommandsController {
     summary: 'Apply a discount code to an unpaid order, once (staff)',
     errors: ['DISCOUNT_CODE_UNKNOWN', 'ORDER_NOT_FOUND', 'ORDER_ALREADY_PAID', 'DISCOUNT_ALREADY_APPLIED', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async discount(@Param('id') id: string, @Body() body: ApplyDiscountDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async discount(@Param('id') id: string, @Body() body: ApplyDiscountDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return this.written(await this.commands.execute(new ApplyDiscountCommand(id, body, this.context(ctx, ifMatch))), res);
   }
 
@@ -89,7 +89,7 @@ export class OrderCommandsController {
     description: 'For cash on delivery: payment can be taken later with /pay.',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CONFIRMED', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async startCooking(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async startCooking(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return this.written(await this.commands.execute(new StartCookingCommand(id, body, this.context(ctx, ifMatch))), res);
   }
 
@@ -100,7 +100,7 @@ export class OrderCommandsController {
     summary: 'Mark an order being cooked as ready (staff)',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_COOKING', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async ready(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async ready(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return this.written(await this.commands.execute(new MarkReadyCommand(id, body, this.context(ctx, ifMatch))), res);
   }
 
@@ -111,7 +111,7 @@ export class OrderCommandsController {
     summary: 'Send a ready delivery order out (staff)',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_READY', 'PICKUP_ORDER_NOT_DISPATCHABLE', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async dispatch(@Param('id') id: string, @Body() body: DispatchOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async dispatch(@Param('id') id: string, @Body() body: DispatchOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return this.written(await this.commands.execute(new DispatchOrderCommand(id, body, this.context(ctx, ifMatch))), res);
   }
 
@@ -123,7 +123,7 @@ export class OrderCommandsController {
     description: 'A delivery order goes OUT_FOR_DELIVERY → DELIVERED; a pickup order READY → PICKED_UP.',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_OUT_FOR_DELIVERY', 'ORDER_NOT_READY', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async deliver(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async deliver(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return this.written(await this.commands.execute(new DeliverOrderCommand(id, body, this.context(ctx, ifMatch))), res);
   }
 
@@ -136,7 +136,7 @@ export class OrderCommandsController {
     description: 'Without a staff token only a PENDING order can be cancelled. A paid order is refunded in the same write (PaymentRefunded).',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 'CANCELLATION_REQUIRES_STAFF', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async cancel(@Param('id') id: string, @Body() body: CancelOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async cancel(@Param('id') id: string, @Body() body: CancelOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return this.written(await this.commands.execute(new CancelOrderCommand(id, body, this.context(ctx, ifMatch))), res);
   }
 
@@ -144,8 +144,8 @@ export class OrderCommandsController {
     return { correlationId: ctx.correlationId, actor: ctx.actor, expectedVersion: parseIfMatch(ifMatch), idempotency: ctx.idempotency };
   }
 
-  private written(result: WriteResult, res: Response): WriteResult {
-    res.setHeader('ETag', `"${result.version}"`);
+  private written(result: WriteResult, res: FastifyReply): WriteResult {
+    res.header('ETag', `"${result.version}"`);
     return { orderId: result.orderId, version: result.version, position: result.position };
   }
 }
