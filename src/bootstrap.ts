@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
@@ -9,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { StaffToken } from './common/auth/staff-token.js';
 import { correlationIdOf } from './common/http/request-context.js';
 import { registerJsonBodyParser } from './common/http/json-body.js';
+import { addSecurityHeaders } from './common/http/security-headers.js';
 import { refuseIllFormedQuery } from './common/http/request-text.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import { limitWrites } from './common/http/write-rate-limit.js';
@@ -32,8 +32,8 @@ export interface CreateAppOptions {
  * Builds the HTTP app exactly as production runs it, initialised and ready to
  * serve (main.ts only listens); e2e tests use the same function.
  *
- * A request meets, in this order: the observer (access log, metrics, drain),
- * helmet's headers, the write rate limit, the query's text check, the JSON body
+ * A request meets, in this order: helmet's headers, the observer (access log,
+ * metrics, drain), the write rate limit, the query's text check, the JSON body
  * parser (media type, encoding, depth and text rules), then Nest's guard,
  * interceptor, validation pipe and handler. Errors from any of them go through
  * the one ErrorFilter, which Nest also installs as Fastify's error handler.
@@ -59,7 +59,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.useLogger(app.get(NestPinoLogger));
   const fastify = app.getHttpAdapter().getInstance();
 
-  await app.register(helmet);
+  addSecurityHeaders(fastify);
   app.get(HttpObserver).attach(fastify);
   await app.register(rateLimit, { global: false });
   limitWrites(fastify, config.writeRateLimitPerMinute, app.get(StaffToken));

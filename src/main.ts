@@ -78,7 +78,7 @@ function stop(running: Running, reason: string): Promise<void> {
     logger.info({ signal: reason }, `${reason} received: shutting down gracefully`);
     const deadline = setTimeout(() => {
       logger.fatal(`Shutdown did not finish within ${running.shutdownTimeoutMs + 15_000} ms: exiting`);
-      process.exit(1);
+      logger.flush(() => process.exit(1));
     }, running.shutdownTimeoutMs + 15_000);
     deadline.unref();
     let code = 0;
@@ -94,7 +94,7 @@ function stop(running: Running, reason: string): Promise<void> {
       code = 1;
       logger.error({ err: error }, 'Shutdown failed');
     }
-    logger.flush();
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.exit(code);
   })();
   return running.stopping;

@@ -4,6 +4,7 @@ import { createApp } from '../src/bootstrap.js';
 import { IdempotencyStore } from '../src/common/idempotency/idempotency.store.js';
 import { Database } from '../src/database/database.js';
 import { countEvents, expectError, placeOrder, streamOf } from './support/orders-helpers.js';
+import { fillPath, registeredRoutes, routeName } from './support/routes.js';
 import { MARGHERITA_ORDER, startTestApp, type TestApp } from './support/test-app.js';
 
 /** The same order with every object's keys in another order: the same request to the server. */
@@ -207,6 +208,20 @@ describe('Idempotency-Key (e2e)', () => {
     const longest = `${randomUUID()}${'k'.repeat(219)}`;
     expect(longest).toHaveLength(255);
     expect((await post('/orders', longest, MARGHERITA_ORDER)).status).toBe(201);
+  });
+
+  it('honours the header on every POST route the app registers (a malformed key is refused there, with the staff token)', async () => {
+    const posts = registeredRoutes(t.app).filter((route) => route.method === 'POST');
+    expect(posts.length).toBeGreaterThanOrEqual(12);
+    for (const route of posts) {
+      const path = fillPath(route.path, { id: randomUUID(), name: 'order-details' });
+      const res = await t.http().post(path).set(t.staff).set('Idempotency-Key', 'has space').send({});
+      expect({ route: routeName(route), status: res.status, message: res.body.message }).toEqual({
+        route: routeName(route),
+        status: 400,
+        message: ['Idempotency-Key must be 1 to 255 visible ASCII characters'],
+      });
+    }
   });
 
   it('ignores the header on reads', async () => {

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, PickType } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApiWriteErrors } from '../common/errors/api-error-responses.js';
@@ -38,6 +39,7 @@ export class PriceQuoteView {
  * a customer sees the server's price before placing the order.
  */
 @ApiTags('menu')
+@Idempotent()
 @Controller('menu')
 export class PriceQuoteController {
   @Post('quote')

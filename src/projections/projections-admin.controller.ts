@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, HttpStatus, Logger, Param, Post } from '@nestjs/common';
+import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { StaffOnly } from '../common/auth/staff.guard.js';
 import { ApiErrors } from '../common/errors/api-error-responses.js';
@@ -7,6 +8,7 @@ import { ProjectionRebuilder } from './projection-rebuilder.js';
 import { ProjectionsService } from './projections.service.js';
 
 @ApiTags('operations')
+@Idempotent()
 @Controller('admin/projections')
 @StaffOnly()
 export class ProjectionsAdminController {

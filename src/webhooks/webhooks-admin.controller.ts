@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiReadErrors, ApiWriteErrors } from '../common/errors/api-error-responses.js';
 import { StaffOnly } from '../common/auth/staff.guard.js';
@@ -9,6 +10,7 @@ import { WebhooksService } from './webhooks.service.js';
 const ID = { name: 'id', description: 'The webhook id', example: '5d1e7c2a-0f4b-4b8e-a9d3-2c6e1f0a7b34' };
 
 @ApiTags('integrations')
+@Idempotent()
 @Controller('admin/webhooks')
 @StaffOnly()
 export class WebhooksAdminController {

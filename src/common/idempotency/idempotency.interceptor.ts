@@ -1,4 +1,4 @@
-import { type CallHandler, type ExecutionContext, HttpStatus, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, HttpStatus, Injectable, type NestInterceptor, UseInterceptors } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
@@ -99,3 +99,10 @@ function replay(res: FastifyReply, stored: StoredResponse): void {
   res.header('Idempotent-Replayed', 'true');
 }
 
+
+/**
+ * On every controller with a POST route: Idempotency-Key is honoured on any
+ * POST (a test walks the registered routes to hold that). Not app-wide, so
+ * reads skip Nest's interceptor pipeline altogether.
+ */
+export const Idempotent = () => UseInterceptors(IdempotencyInterceptor);

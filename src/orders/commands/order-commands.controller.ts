@@ -1,4 +1,5 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { Idempotent } from '../../common/idempotency/idempotency.interceptor.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -29,6 +30,7 @@ import { StartCookingCommand } from './start-cooking.command.js';
 /** The write side over HTTP: every route turns a request into one command. */
 @ApiTags('orders: commands')
 @ApiCommandHeaders()
+@Idempotent()
 @Controller('orders')
 export class OrderCommandsController {
   constructor(private readonly commands: CommandBus) {}
