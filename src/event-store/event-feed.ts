@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
-import { attachEnvelope, checkpointOf } from './event-envelope.js';
+import { checkpointOf, type FeedEnvelope } from './event-envelope.js';
 import { EventStore } from './event-store.js';
 import { LOG_START, type LogCheckpoint } from './event-types.js';
 import { EVENTS_APPENDED, LogNotifier } from './log-notifier.js';
@@ -10,12 +9,16 @@ const POLL_MS = 1_000;
 const HELD_BACK_MIN_MS = 2;
 const HELD_BACK_MAX_MS = 50;
 
+/** Hears every envelope the feed delivers, in log order; it must not throw, nor wait. */
+export type FeedSubscriber = (envelope: FeedEnvelope) => void;
+
 /**
- * Feeds the EventBus from the event log, in commit order: whatever instance
- * wrote an event, it is published here once it is safely committed. Woken by
- * LISTEN/NOTIFY (and at once by appends in this process), with a slow poll as
- * the fallback. Subscribers that must not miss anything (projections) check the
- * `previous` link of each envelope and read the log themselves across any gap.
+ * Follows the event log in commit order for this instance: whatever instance
+ * wrote an event, it is delivered here once it is safely committed, straight to
+ * each subscriber (the projections, the live streams). Woken by LISTEN/NOTIFY
+ * (and at once by appends in this process), with a slow poll as the fallback.
+ * Subscribers that must not miss anything (projections) check the `previous`
+ * link of each envelope and read the log themselves across any gap.
  */
 @Injectable()
 export class EventFeed {
@@ -28,12 +31,18 @@ export class EventFeed {
   private running = false;
   private poll: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private readonly subscribers = new Set<FeedSubscriber>();
 
   constructor(
     private readonly store: EventStore,
-    private readonly bus: EventBus,
     private readonly notifier: LogNotifier,
   ) {}
+
+  /** Delivers every event committed from now on; returns the way to stop. */
+  subscribe(subscriber: FeedSubscriber): () => void {
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
 
   async start(): Promise<void> {
     this.checkpoint = await this.store.headCheckpoint();
@@ -90,9 +99,9 @@ export class EventFeed {
       for (;;) {
         const { events: page, heldBack } = await this.store.readAllPage(this.checkpoint, BATCH);
         for (const recorded of page) {
-          const event = attachEnvelope({ ...recorded, previous: this.checkpoint });
+          const envelope: FeedEnvelope = { ...recorded, previous: this.checkpoint };
           this.checkpoint = checkpointOf(recorded);
-          this.bus.publish(event);
+          for (const subscriber of this.subscribers) subscriber(envelope);
         }
         if (heldBack) {
           this.retrySoon();

@@ -1,9 +1,7 @@
 import { HttpStatus, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import type { Subscription } from 'rxjs';
 import { ApiError } from '../common/errors/api-error.js';
-import { checkpointOf, envelopeOf } from '../event-store/event-envelope.js';
+import { checkpointOf, type FeedEnvelope } from '../event-store/event-envelope.js';
 import { EventFeed } from '../event-store/event-feed.js';
 import { EventStore } from '../event-store/event-store.js';
 import {
@@ -11,7 +9,6 @@ import {
   compareCheckpoints,
   type LogCheckpoint,
   type RecordedEvent,
-  type StorableEvent,
 } from '../event-store/event-types.js';
 import { isOrderId, isOrderStream, orderIdOf, orderStreamId } from '../orders/order-stream.js';
 import { LogCursor, StreamCursor, type LiveCursor } from './live-cursor.js';
@@ -53,7 +50,7 @@ export function toLiveMessage(event: RecordedEvent): LiveMessage {
 }
 
 /**
- * Serves live screens from the EventBus, which the EventFeed feeds with every
+ * Serves live screens from the EventFeed, which delivers every
  * committed event in commit order (whichever instance wrote it), never from the
  * read-model tables. A resuming client is replayed from the store first; see
  * LiveSubscription for how the two are joined without gaps or repeats.
@@ -64,17 +61,16 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   private readonly everything = new Set<LiveSubscription>();
   private readonly byStream = new Map<string, Set<LiveSubscription>>();
   private readonly streams = new Set<SseStream>();
-  private busSubscription: Subscription | undefined;
+  private unsubscribeFeed: (() => void) | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly bus: EventBus,
     private readonly feed: EventFeed,
     private readonly store: EventStore,
   ) {}
 
   onModuleInit(): void {
-    this.busSubscription = this.bus.subscribe((event) => this.published(event as StorableEvent));
+    this.unsubscribeFeed = this.feed.subscribe((envelope) => this.published(envelope));
     this.heartbeat = setInterval(() => {
       for (const stream of this.streams) stream.comment('heartbeat');
     }, HEARTBEAT_MS);
@@ -82,7 +78,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.busSubscription?.unsubscribe();
+    this.unsubscribeFeed?.();
     clearInterval(this.heartbeat);
     this.disconnectAll();
   }
@@ -165,9 +161,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
     return new StreamCursor(this.store, streamId, before.length === 0 ? 0 : before[before.length - 1].version);
   }
 
-  private published(event: StorableEvent): void {
-    const envelope = envelopeOf(event);
-    if (!envelope) return;
+  private published(envelope: FeedEnvelope): void {
     // A throw here would surface inside the feed's publish loop; each subscription copes on its own.
     try {
       for (const subscription of this.everything) subscription.offer(envelope);

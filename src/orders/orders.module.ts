@@ -16,11 +16,6 @@ import { OrderRepository } from './order.repository.js';
 import { registerOrderEvents } from './order-stream.js';
 import { AnalyticsProjection } from './projections/analytics.projection.js';
 import { KitchenQueueProjection } from './projections/kitchen-queue.projection.js';
-import {
-  AnalyticsEventHandler,
-  KitchenQueueEventHandler,
-  OrderDetailsEventHandler,
-} from './projections/order-projection.handlers.js';
 import { OrderDetailsProjection } from './projections/order-details.projection.js';
 import { GetAnalyticsSummaryHandler } from './queries/get-analytics-summary.query.js';
 import { GetKitchenQueueHandler } from './queries/get-kitchen-queue.query.js';
@@ -42,7 +37,6 @@ const COMMAND_HANDLERS = [
   CancelOrderHandler,
 ];
 const PROJECTIONS = [OrderDetailsProjection, KitchenQueueProjection, AnalyticsProjection];
-const PROJECTION_EVENT_HANDLERS = [OrderDetailsEventHandler, KitchenQueueEventHandler, AnalyticsEventHandler];
 const QUERY_HANDLERS = [
   GetOrderHandler,
   ListOrdersHandler,
@@ -59,7 +53,6 @@ const QUERY_HANDLERS = [
     OrderCommandRunner,
     ...COMMAND_HANDLERS,
     ...PROJECTIONS,
-    ...PROJECTION_EVENT_HANDLERS,
     ...QUERY_HANDLERS,
   ],
   exports: [OrderRepository],

@@ -21,7 +21,7 @@ export interface RunnerOptions {
  * PostgreSQL advisory lock, on a connection of its own that also carries every
  * write, so the lock goes the moment that instance dies and another takes over.
  *
- * Events come from the EventBus; one that does not follow straight on from the
+ * Events come from the EventFeed; one that does not follow straight on from the
  * checkpoint (a gap after a restart, a failure, another instance's writes) makes
  * the runner read the log itself from its checkpoint. A failing batch holds the
  * checkpoint where it is and is retried with backoff; the other projections go on.
@@ -83,7 +83,7 @@ export class ProjectionRunner {
     await this.resign();
   }
 
-  /** From the EventBus: applied at once when it follows the checkpoint, else the log is read. */
+  /** From the EventFeed: applied at once when it follows the checkpoint, else the log is read. */
   deliver(envelope: FeedEnvelope): void {
     // A failed runner re-reads the log when its backoff ends; queueing meanwhile would only grow memory.
     if (!this.isLeader || this.stopped || this.statusValue === 'failed') return;

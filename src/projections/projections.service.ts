@@ -2,10 +2,9 @@ import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap, type OnMod
 import { ApiError } from '../common/errors/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
-import { envelopeOf } from '../event-store/event-envelope.js';
 import { EventFeed } from '../event-store/event-feed.js';
 import { EventStore } from '../event-store/event-store.js';
-import { compareCheckpoints, type LogCheckpoint, type StorableEvent } from '../event-store/event-types.js';
+import { compareCheckpoints, type LogCheckpoint } from '../event-store/event-types.js';
 import { LogNotifier, PROJECTION_PROGRESS } from '../event-store/log-notifier.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner, type RunnerStatus } from './projection-runner.js';
@@ -38,6 +37,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   private readonly waiters = new Set<Waiter>();
   private readonly rebuilding = new Set<string>();
   private started = false;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly db: Database,
@@ -66,6 +66,10 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
       if (name && transactionId && position) this.progressed(name, { transactionId, position: Number(position) });
     });
     await this.notifier.start();
+    // Each event the feed delivers goes to every runner, which orders, checkpoints and retries it.
+    this.unsubscribe = this.feed.subscribe((envelope) => {
+      for (const runner of this.runners.values()) runner.deliver(envelope);
+    });
     await this.feed.start();
     for (const runner of this.runners.values()) await runner.start();
     this.started = true;
@@ -75,19 +79,11 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     if (!this.started) return;
     this.started = false;
     await this.feed.stop();
+    this.unsubscribe?.();
     await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
     await this.notifier.stop();
     for (const waiter of this.waiters) waiter.resolve();
     this.waiters.clear();
-  }
-
-  /** The EventBus side: handlers hand each event to their projection's runner. */
-  deliver(projection: string, event: StorableEvent): void {
-    const envelope = envelopeOf(event);
-    const runner = this.runners.get(projection);
-    if (!runner) return;
-    if (envelope) runner.deliver(envelope);
-    else runner.nudge();
   }
 
   runner(name: string): ProjectionRunner {

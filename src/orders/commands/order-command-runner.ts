@@ -31,7 +31,7 @@ export interface WriteResult {
 
 /**
  * The one loop every order command goes through: load, decide, append with the
- * expected version, hand the stored events on to the EventBus through the feed. Without If-Match, a lost race is
+ * expected version, the feed then delivers the stored events to projections and live streams. Without If-Match, a lost race is
  * run again against the fresh state, so the client sees success or a state 409.
  */
 @Injectable()
@@ -101,7 +101,7 @@ export class OrderCommandRunner {
     } else {
       result = await this.repository.save(order, { occurredAt: now, metadata });
     }
-    // The feed publishes the stored events on the EventBus in commit order; waking it
+    // The feed delivers the stored events in commit order; waking it
     // now saves waiting for PostgreSQL's notification to come back.
     this.feed.wake();
     return { orderId: order.id, version: result.nextExpectedVersion, position: result.lastPosition };
