@@ -2,10 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import rateLimit from '@fastify/rate-limit';
-import { LogController } from 'fastify';
+import { type FastifyReply, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { StaffToken } from './common/auth/staff-token.js';
+import { ErrorFilter } from './common/errors/error.filter.js';
 import { correlationIdOf } from './common/http/request-context.js';
 import { registerJsonBodyParser } from './common/http/json-body.js';
 import { addSecurityHeaders } from './common/http/security-headers.js';
@@ -51,6 +52,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     genReqId: correlationIdOf,
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // What the router refuses before any hook runs (a path whose %-encoding is not UTF-8) gets the contract's shape too.
+    frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {
+      const body = new ErrorFilter().toBody(error);
+      void reply.code(body.statusCode).send(body);
+    },
     // No Nest middleware: every step before the handler is a Fastify hook, so no
     // Express-style middleware engine (@fastify/middie) runs on each request.
     skipMiddie: true,

@@ -36,6 +36,8 @@ export class AppConfig {
   declare readonly healthMaxLagSeconds: number;
   /** Hosts webhooks may deliver to; empty: any public host, never a loopback, private or link-local address. */
   declare readonly webhookAllowedHosts: readonly string[];
+  /** Where a phone number without a +country code is read. */
+  declare readonly phoneDefaultRegion: string;
   declare readonly webhookTimeoutMs: number;
   /** Cap of the exponential backoff between delivery attempts. */
   declare readonly webhookRetryMaxMs: number;
@@ -75,6 +77,7 @@ export class AppConfig {
       healthMaxLagEvents: env.HEALTH_MAX_LAG_EVENTS,
       healthMaxLagSeconds: env.HEALTH_MAX_LAG_SECONDS,
       webhookAllowedHosts: env.WEBHOOK_ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== ''),
+      phoneDefaultRegion: env.PHONE_DEFAULT_REGION,
       webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
       webhookRetryMaxMs: env.WEBHOOK_RETRY_MAX_MS,
     });

@@ -131,6 +131,9 @@ export class Environment {
   })
   WEBHOOK_ALLOWED_HOSTS = '';
 
+  @Matches(/^[A-Z]{2}$/, { message: (args) => `must be a two-letter ISO 3166 country code such as GB or ES${got(args)}` })
+  PHONE_DEFAULT_REGION = 'GB';
+
   @WholeNumber(100, 600_000)
   WEBHOOK_TIMEOUT_MS = 5_000;
 

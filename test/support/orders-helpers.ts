@@ -56,7 +56,10 @@ const LEAKS: Array<[string, RegExp]> = [
 ];
 
 /** Asserts the contract's error shape, and that nothing internal leaks through the body. */
-export function expectError(res: Response, status: number, code: string, extraKeys: string[] = []): void {
+/** What expectError reads of an answer: supertest's Response and raw-http's RawResponse both have it. */
+type Answer = Pick<Response, 'status' | 'body' | 'text'> & { headers: Record<string, string | string[] | undefined> };
+
+export function expectError(res: Answer, status: number, code: string, extraKeys: string[] = []): void {
   const described = `${res.status} ${JSON.stringify(res.body)}`;
   expect({ status: res.status, code: res.body?.code, described }).toEqual({ status, code, described });
   expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -79,7 +82,7 @@ export function expectValidationError(res: Response, mentions: RegExp): void {
   expect(res.body.message).toEqual(expect.arrayContaining([expect.stringMatching(mentions)]));
 }
 
-export function expectNoLeaks(res: Response): void {
+export function expectNoLeaks(res: Pick<Response, "text">): void {
   for (const [what, pattern] of LEAKS) {
     expect({ leaks: what, match: res.text.match(pattern)?.[0] ?? null }).toEqual({ leaks: what, match: null });
   }

@@ -25,12 +25,11 @@ export class ApiError extends Error {
     return new ApiError(HttpStatus.NOT_FOUND, 'ORDER_NOT_FOUND', `No order with id ${orderId}`);
   }
 
-  static versionMismatch(expected: number, currentVersion: number): ApiError {
-    return new ApiError(
-      HttpStatus.PRECONDITION_FAILED,
-      'VERSION_MISMATCH',
-      `The order is at version ${currentVersion}, not ${expected}: reload it and try again`,
-      { currentVersion },
-    );
+  /** If-Match did not hold: another version, or a weak tag, which never matches (RFC 9110). */
+  static versionMismatch(expected: { version: number; weak: boolean }, currentVersion: number): ApiError {
+    const message = expected.weak
+      ? `If-Match holds a weak tag (W/"${expected.version}"), which never matches: send the ETag as given, "${currentVersion}"`
+      : `The order is at version ${currentVersion}, not ${expected.version}: reload it and try again`;
+    return new ApiError(HttpStatus.PRECONDITION_FAILED, 'VERSION_MISMATCH', message, { currentVersion });
   }
 }

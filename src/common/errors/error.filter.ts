@@ -5,7 +5,7 @@ import { MenuError } from '../../menu/menu-error.js';
 import { DomainError } from '../../orders/domain/order-errors.js';
 import { ApiError } from './api-error.js';
 
-interface ErrorBody {
+export interface ErrorBody {
   statusCode: number;
   error: string;
   code: string;

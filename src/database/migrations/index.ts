@@ -5,6 +5,7 @@ import { CreateWebhooks1763800008000 } from './1763800008000-create-webhooks.js'
 import { NotifyAppendsAfterCommit1763800012000 } from './1763800012000-notify-appends-after-commit.js';
 import { AdvanceProjectionCheckpoint1763800013000 } from './1763800013000-advance-projection-checkpoint.js';
 import { DropEventsOccurredAtIndex1763800014000 } from './1763800014000-drop-events-occurred-at-index.js';
+import { OrderDetailsPhoneSuffixIndex1763800015000 } from './1763800015000-order-details-phone-suffix-index.js';
 
 /** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   NotifyAppendsAfterCommit1763800012000,
   AdvanceProjectionCheckpoint1763800013000,
   DropEventsOccurredAtIndex1763800014000,
+  OrderDetailsPhoneSuffixIndex1763800015000,
 ];

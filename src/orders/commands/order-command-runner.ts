@@ -14,12 +14,13 @@ import { Metrics } from '../../ops/metrics/metrics.js';
 import type { PizzaOrder } from '../domain/pizza-order.js';
 import { OrderRepository } from '../order.repository.js';
 import { isOrderId } from '../order-stream.js';
+import { ifMatchHolds, type IfMatch } from './if-match.js';
 
 export interface CommandContext {
   readonly correlationId: string;
   readonly actor: ActorKind;
   /** From If-Match: the version the client last saw; a lost race is then not retried. */
-  readonly expectedVersion?: number;
+  readonly ifMatch?: IfMatch;
   readonly idempotency?: IdempotencyTicket;
 }
 
@@ -59,8 +60,8 @@ export class OrderCommandRunner {
     for (let attempt = 0; ; attempt++) {
       const order = await this.repository.load(orderId);
       if (!order) throw ApiError.orderNotFound(orderId);
-      if (context.expectedVersion !== undefined && order.version !== context.expectedVersion) {
-        throw ApiError.versionMismatch(context.expectedVersion, order.version);
+      if (context.ifMatch !== undefined && !ifMatchHolds(context.ifMatch, order.version)) {
+        throw ApiError.versionMismatch(context.ifMatch, order.version);
       }
       const now = this.clock.now();
       decide(order, now);
@@ -68,9 +69,9 @@ export class OrderCommandRunner {
         return await this.commit(order, context, now);
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
-        if (context.expectedVersion !== undefined) {
+        if (context.ifMatch !== undefined) {
           this.metrics?.concurrencyConflict('version_mismatch');
-          throw ApiError.versionMismatch(context.expectedVersion, error.currentVersion);
+          throw ApiError.versionMismatch(context.ifMatch, error.currentVersion);
         }
         if (attempt >= this.config.commandRetries) {
           this.metrics?.concurrencyConflict('gave_up');

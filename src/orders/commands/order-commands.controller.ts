@@ -143,7 +143,7 @@ export class OrderCommandsController {
   }
 
   private context(ctx: RequestContext, ifMatch?: string): CommandContext {
-    return { correlationId: ctx.correlationId, actor: ctx.actor, expectedVersion: parseIfMatch(ifMatch), idempotency: ctx.idempotency };
+    return { correlationId: ctx.correlationId, actor: ctx.actor, ifMatch: parseIfMatch(ifMatch), idempotency: ctx.idempotency };
   }
 
   private written(result: WriteResult, res: FastifyReply): WriteResult {

@@ -25,6 +25,9 @@ export const invalidQuantity = (index: number, quantity: number): DomainError =>
     'invalid',
   );
 
+export const deliveryAddressRequired = (): DomainError =>
+  new DomainError('DELIVERY_ADDRESS_REQUIRED', 'customer.address must not be blank for a delivery order', 'invalid');
+
 export const orderAlreadyPlaced = (orderId: string): DomainError =>
   new DomainError('ORDER_ALREADY_PLACED', `Order ${orderId} has already been placed`);
 

@@ -31,6 +31,21 @@ describe('PizzaOrder.place', () => {
     expect(order.persistedVersion).toBe(0);
   });
 
+  it('refuses a delivery without an address, or with a blank one', () => {
+    for (const address of [undefined, null, '', '   ']) {
+      given([])
+        .whenPlacing(placeInput({ customer: { name: 'Bo', phone: '555-0100', address }, fulfilment: 'delivery' }))
+        .thenThrows('DELIVERY_ADDRESS_REQUIRED');
+    }
+  });
+
+  it('makes an order that names no fulfilment a delivery with an address, a pickup without', () => {
+    const withAddress = given([]).whenPlacing(placeInput({ fulfilment: undefined })).then([placed()]);
+    expect(withAddress.fulfilment).toBe('delivery');
+    const without = given([]).whenPlacing(placeInput({ customer: { name: 'Bo', phone: '555-0100' }, fulfilment: undefined }));
+    expect(without.then([new OrderPlaced({ orderId: ORDER_ID, customer: { name: 'Bo', phone: '555-0100', address: null }, items: ITEMS, fulfilment: 'pickup', notes: null, subtotalCents: SUBTOTAL_CENTS, placedAt: iso(0) })]).fulfilment).toBe('pickup');
+  });
+
   it('records pickup, notes and a missing address as given', () => {
     given([])
       .whenPlacing(

@@ -8,6 +8,7 @@ import {
   orderAlreadyPlaced,
   orderCancelled,
   orderHasNoItems,
+  deliveryAddressRequired,
   orderNotCancellable,
   orderNotConfirmed,
   orderNotCooking,
@@ -71,6 +72,10 @@ export class PizzaOrder {
   static place(input: PlaceOrderInput, history: readonly OrderEvent[] = []): PizzaOrder {
     if (history.length > 0) throw orderAlreadyPlaced(input.orderId);
     if (input.items.length === 0) throw orderHasNoItems();
+    const address = input.customer.address?.trim() || null;
+    // No fulfilment named: a delivery when there is somewhere to deliver to, else a pickup.
+    const fulfilment = input.fulfilment ?? (address ? 'delivery' : 'pickup');
+    if (fulfilment === 'delivery' && !address) throw deliveryAddressRequired();
     input.items.forEach((item, index) => {
       const valid =
         Number.isInteger(item.quantity) && item.quantity >= MIN_ITEM_QUANTITY && item.quantity <= MAX_ITEM_QUANTITY;
@@ -84,10 +89,10 @@ export class PizzaOrder {
         customer: {
           name: input.customer.name,
           phone: input.customer.phone,
-          address: input.customer.address ?? null,
+          address,
         },
         items: input.items.map((item) => ({ ...item, toppings: [...item.toppings] })),
-        fulfilment: input.fulfilment ?? 'delivery',
+        fulfilment,
         notes: input.notes ?? null,
         subtotalCents: input.items.reduce((sum, item) => sum + item.lineTotalCents, 0),
         placedAt: input.now.toISOString(),

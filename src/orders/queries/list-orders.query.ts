@@ -1,6 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiError } from '../../common/errors/api-error.js';
+import { AppConfig } from '../../config/app-config.js';
 import { Database } from '../../database/database.js';
+import { normalisePhoneNumber } from '../domain/phone-number.js';
 import { ProjectionsService } from '../../projections/projections.service.js';
 import { ORDER_DETAILS, phoneDigits, type OrderDetailsRow } from '../projections/order-details.projection.js';
 import { isOrderId } from '../order-stream.js';
@@ -25,6 +27,7 @@ export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery> {
   constructor(
     private readonly db: Database,
     private readonly projections: ProjectionsService,
+    private readonly config: AppConfig,
   ) {}
 
   async execute({ filter }: ListOrdersQuery): Promise<OrderPage> {
@@ -37,8 +40,9 @@ export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery> {
       where.push(`status = ANY($${params.length}::text[])`);
     }
     if (filter.phone) {
-      params.push(phoneDigits(filter.phone));
-      where.push(`phone_digits = $${params.length}`);
+      // Any trailing digits: a prefix of the reversed digits (order_details_phone_suffix_idx).
+      params.push(`${[...this.searchDigits(filter.phone)].reverse().join('')}%`);
+      where.push(`reverse(phone_digits) LIKE $${params.length}`);
     }
     if (after) {
       params.push(after.placedAt, after.orderId);
@@ -56,6 +60,16 @@ export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery> {
       items: page.map(toOrderView),
       nextCursor: rows.length > filter.limit && last ? encodeCursor(new Date(last.placed_at).toISOString(), last.order_id) : null,
     };
+  }
+
+  /**
+   * A whole number as typed (+44 20 7946 0000, or national: 020 7946 0000) is
+   * searched in the E.164 form new orders store; anything else, such as the last
+   * digits alone, as its digits.
+   */
+  private searchDigits(phone: string): string {
+    const whole = /^\s*[+0]/.test(phone) ? normalisePhoneNumber(phone, this.config.phoneDefaultRegion) : undefined;
+    return phoneDigits(whole ?? phone);
   }
 }
 
@@ -80,4 +94,5 @@ function decodeCursor(cursor: string): { placedAt: string; orderId: string } {
     // fall through to the validation error
   }
   throw ApiError.validation(['cursor is not one this API handed out']);
+
 }

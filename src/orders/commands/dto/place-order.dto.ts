@@ -18,20 +18,33 @@ import {
 } from 'class-validator';
 import { PIZZA_SIZES, type PizzaSize } from '../../../menu/menu.data.js';
 import { MAX_ITEM_QUANTITY, MIN_ITEM_QUANTITY } from '../../domain/pizza-order.js';
+import { Trimmed } from '../../../common/http/trimmed.js';
+import { DeliveryNeedsAddress } from './delivery-needs-address.js';
 
 export class CustomerDto {
-  @ApiProperty({ maxLength: 100, example: 'Ada Lovelace' })
+  @ApiProperty({ maxLength: 100, example: 'Ada Lovelace', description: 'Trimmed; must not be blank' })
+  @Trimmed()
   @IsString()
-  @IsNotEmpty()
+  @IsNotEmpty({ message: 'name must not be blank' })
   @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ description: '6 to 25 digits, spaces or ()-./, optionally starting with +', example: '+44 20 7946 0000' })
+  @ApiProperty({
+    description:
+      'A phone number, stored in E.164 form (+442079460000). Without a +country code it is read in PHONE_DEFAULT_REGION (GB by default): (020) 7946 0000 is +44 20 7946 0000',
+    maxLength: 40,
+    example: '+44 20 7946 0000',
+  })
   @IsString()
-  @Matches(/^\+?[0-9][0-9 ()./-]{5,24}$/, { message: 'phone must be a phone number of 6 to 25 digits, spaces or ()-./' })
+  @MaxLength(40)
   phone!: string;
 
-  @ApiPropertyOptional({ description: 'Needed for delivery', maxLength: 300, example: '1 Analytical St, London' })
+  @ApiPropertyOptional({
+    description: 'Trimmed. Required (not blank) for a delivery; an order that names no fulfilment is a delivery when it has an address, else a pickup',
+    maxLength: 300,
+    example: '1 Analytical St, London',
+  })
+  @Trimmed()
   @IsOptional()
   @IsString()
   @MaxLength(300)
@@ -79,12 +92,18 @@ export class PlaceOrderDto {
   @Type(() => OrderItemDto)
   items!: OrderItemDto[];
 
-  @ApiPropertyOptional({ enum: ['delivery', 'pickup'], default: 'delivery', example: 'delivery' })
+  @ApiPropertyOptional({
+    enum: ['delivery', 'pickup'],
+    description: 'Unset: delivery when customer.address is given, pickup when it is not. A delivery needs a non-blank address',
+    example: 'delivery',
+  })
   @IsOptional()
   @IsIn(['delivery', 'pickup'], { message: 'fulfilment must be one of delivery, pickup' })
+  @DeliveryNeedsAddress()
   fulfilment?: 'delivery' | 'pickup';
 
   @ApiPropertyOptional({ maxLength: 500, example: 'Ring the bell twice' })
+  @Trimmed()
   @IsOptional()
   @IsString()
   @MaxLength(500)

@@ -29,10 +29,14 @@ export class ListOrdersDto extends ReadYourWritesDto {
   })
   status?: string;
 
-  @ApiPropertyOptional({ description: "The customer's phone; only its digits are compared", example: '+44 20 7946 0000' })
+  @ApiPropertyOptional({
+    description: "The customer's phone, or its last 4 or more digits: only digits are compared, and orders whose phone ends in them match",
+    example: '7946 0000',
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^\+?[0-9 ()./-]{3,25}$/, { message: 'phone must be a phone number' })
+  // 4 to 15 digits (E.164's most), among spaces and ()-./ and an optional leading +.
+  @Matches(/^(?=(?:\D*\d){4,15}\D*$)\+?[0-9 ()./-]{4,30}$/, { message: 'phone must be a phone number or its last digits: 4 to 15 of them' })
   phone?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, example: 20 })
