@@ -5,10 +5,13 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    // @fastify/middie (imported by @nestjs/platform-fastify) require()s path-to-regexp 9,
-    // which is ESM only; Jest's own require() loads ESM only on Node 24.9 and later.
-    // The CommonJS path-to-regexp 8 that Nest itself uses has the same parse/pathToRegexp.
+    // CommonJS dependencies that require() ESM-only packages: Node loads those itself,
+    // but Jest's own require() does only from Node 24.9, so under Jest on Node 22
+    // @fastify/middie gets the CommonJS path-to-regexp 8 that Nest uses (same
+    // parse/pathToRegexp), and @fastify/static a stand-in for the content-disposition
+    // it needs only for reply.download(), which the app never calls.
     '^path-to-regexp$': '<rootDir>/node_modules/path-to-regexp/dist/index.js',
+    '^content-disposition$': '<rootDir>/test/support/cjs/content-disposition.cjs',
   },
   transform,
   testEnvironment: 'node',
