@@ -171,13 +171,12 @@ describe('GET /events/stream (e2e)', () => {
       expectError(await t.http().get('/events/stream').query({ orderId: 'margherita' }), 404, 'ORDER_NOT_FOUND');
     });
 
-    it('answers 400 for a Last-Event-ID that is not the position of a stored event, and for unknown parameters', async () => {
+    it('answers 400 for a Last-Event-ID that is not the position of a stored event, (unknown parameters are ignored, as on every route)', async () => {
       const asStaff = () => t.http().get('/events/stream').set(t.staff);
       expectError(await asStaff().set('Last-Event-ID', 'yesterday'), 400, 'VALIDATION_FAILED');
       expectError(await asStaff().set('Last-Event-ID', '987654321'), 400, 'VALIDATION_FAILED');
       expectError(await asStaff().query({ lastEventId: '-1' }), 400, 'VALIDATION_FAILED');
       expectError(await asStaff().query({ lastEventId: '1e300' }), 400, 'VALIDATION_FAILED');
-      expectError(await asStaff().query({ since: '1' }), 400, 'VALIDATION_FAILED');
     });
   });
 

@@ -25,7 +25,7 @@ export class CustomerDto {
   @ApiProperty({ maxLength: 100, example: 'Ada Lovelace', description: 'Trimmed; must not be blank' })
   @Trimmed()
   @IsString()
-  @IsNotEmpty({ message: 'name must not be blank' })
+  @IsNotEmpty()
   @MaxLength(100)
   name!: string;
 
