@@ -1,4 +1,7 @@
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, type MetadataJson, parsePhoneNumberFromString } from 'libphonenumber-js/core';
+// The metadata as the package's ES module (its /max entry point imports the
+// .json without an import attribute, which Jest warns about on every load).
+import metadata from 'libphonenumber-js/max/metadata';
 
 /**
  * A customer's phone number in E.164 (+442012345678), the form events store
@@ -9,6 +12,6 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/
  */
 export function normalisePhoneNumber(text: string, defaultRegion: string): string | undefined {
   if (!/[0-9]/.test(text) || /[^0-9 ()+./-]/.test(text)) return undefined;
-  const parsed = parsePhoneNumberFromString(text, { defaultCountry: defaultRegion as CountryCode, extract: false });
+  const parsed = parsePhoneNumberFromString(text, { defaultCountry: defaultRegion as CountryCode, extract: false }, metadata as unknown as MetadataJson);
   return parsed?.isPossible() ? parsed.number : undefined;
 }

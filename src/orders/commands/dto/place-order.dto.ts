@@ -37,6 +37,10 @@ export class CustomerDto {
   })
   @IsString()
   @MaxLength(40)
+  // The shape here, so a bad phone is reported with the other fields' errors;
+  // whether the digits make a possible number in the region is the handler's
+  // check (it needs PHONE_DEFAULT_REGION).
+  @Matches(/^(?=(?:\D*\d){4})[0-9 ()+./-]+$/, { message: 'phone must be a phone number: digits, spaces and ( ) + . / - only' })
   phone!: string;
 
   @ApiPropertyOptional({
