@@ -6,6 +6,7 @@ import { type FastifyReply, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { StaffToken } from './common/auth/staff-token.js';
+import { clientErrorHandler } from './common/http/client-error.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
 import { correlationIdOf } from './common/http/request-context.js';
 import { registerJsonBodyParser } from './common/http/json-body.js';
@@ -57,6 +58,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       const body = new ErrorFilter().toBody(error);
       void reply.code(body.statusCode).send(body);
     },
+    // What Node's HTTP parser refuses (headers too large, a broken request line) in the contract's shape too.
+    clientErrorHandler,
     // No Nest middleware: every step before the handler is a Fastify hook, so no
     // Express-style middleware engine (@fastify/middie) runs on each request.
     skipMiddie: true,
