@@ -1,9 +1,10 @@
 import { Controller, Get, Headers, HttpStatus, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { StaffToken } from '../common/auth/staff-token.js';
+import { StaffOptional } from '../common/auth/staff.guard.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { ApiReadErrors } from '../common/errors/api-error-responses.js';
 import { LiveEventsService } from './live-events.service.js';
@@ -69,7 +70,7 @@ export class LiveStreamController {
       'EventSource cannot send headers, so the staff token may also be given as `?token=` on this route only.',
     ].join('\n\n'),
   })
-  @ApiBearerAuth('staff')
+  @StaffOptional()
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The position of the last event the client has: resume after it', schema: { type: 'string', example: '1042' } })
   @ApiOkResponse({ description: 'An endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' }, example: MESSAGE_EXAMPLE } } })

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, HttpStatus, Injectable, SetMetadata, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import { ApiErrors } from '../errors/api-error-responses.js';
 import { ApiError } from '../errors/api-error.js';
 import { type ContextualRequest, headerOf } from '../http/request-context.js';
@@ -35,3 +35,10 @@ export class StaffGuard implements CanActivate {
 /** Staff-only, and documented so in the OpenAPI document: the bearer scheme and the 401/403 answers. */
 export const StaffOnly = () =>
   applyDecorators(SetMetadata(STAFF_ONLY, true), ApiBearerAuth('staff'), ApiErrors('STAFF_TOKEN_MISSING', 'STAFF_TOKEN_INVALID'));
+
+/**
+ * Open to anyone, with more allowed to staff (a customer cancels only a PENDING
+ * order; the live stream is one order's without a token): documented as an
+ * optional bearer token, the empty security requirement beside the staff one.
+ */
+export const StaffOptional = () => applyDecorators(ApiSecurity({}), ApiBearerAuth('staff'));

@@ -1,9 +1,9 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor.js';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { StaffOnly } from '../../common/auth/staff.guard.js';
+import { StaffOnly, StaffOptional } from '../../common/auth/staff.guard.js';
 import { Ctx, type RequestContext } from '../../common/http/request-context.js';
 import { ApplyDiscountCommand } from './apply-discount.command.js';
 import { CancelOrderCommand } from './cancel-order.command.js';
@@ -132,7 +132,7 @@ export class OrderCommandsController {
   /** Open to anyone: the order itself allows customers to cancel only while it is PENDING. */
   @Post(':id/cancel')
   @HttpCode(HttpStatus.OK)
-  @ApiBearerAuth('staff')
+  @StaffOptional()
   @ApiOrderCommand({
     summary: 'Cancel an order (staff; the customer too while it is PENDING)',
     description: 'Without a staff token only a PENDING order can be cancelled. A paid order is refunded in the same write (PaymentRefunded).',
