@@ -166,6 +166,19 @@ describe('input rules (e2e)', () => {
     });
   });
 
+  describe('null', () => {
+    it('is no value for an optional field: 400 naming it, where it once reached a handler that expected a string or nothing (a 500 the fuzzer found)', async () => {
+      const before = await countEvents(t);
+      const quote = await post('/menu/quote', JSON.stringify({ items: MARGHERITA_ORDER.items, discountCode: null }));
+      expect({ status: quote.status, message: messages(quote) }).toEqual({ status: 400, message: ['discountCode must be a string'] });
+      const order = await post('/orders', JSON.stringify({ ...MARGHERITA_ORDER, notes: null, customer: { ...MARGHERITA_ORDER.customer, address: null } }));
+      expect({ status: order.status, message: messages(order) }).toEqual({ status: 400, message: ['customer.address must be a string', 'notes must be a string'] });
+      const confirm = await post(`/orders/${await placeOrder(t)}/confirm`, JSON.stringify({ kitchenNotes: null }), { ...json, ...staff });
+      expect({ status: confirm.status, message: messages(confirm) }).toEqual({ status: 400, message: ['kitchenNotes must be a string'] });
+      expect(await countEvents(t)).toBe(before + 1);
+    });
+  });
+
   describe('If-Match', () => {
     it('never matches a weak tag (RFC 9110 strong comparison): 412 VERSION_MISMATCH with the current version, writing nothing', async () => {
       const orderId = await placeOrder(t);

@@ -41,7 +41,58 @@ function shuttingDownServer(): Promise<{ port: number; close: () => Promise<void
   );
 }
 
+/** A server that lets every connection in and leaves it idle and ready. */
+function readyServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    let started = false;
+    socket.on('data', (data) => {
+      if (!started) socket.write(Buffer.concat([message('R', Buffer.alloc(4)), message('Z', Buffer.from('I'))]));
+      // Terminate ('X'): the client is done, as at pool.end().
+      else if (data[0] === 0x58) socket.end();
+      started = true;
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      resolve({
+        port,
+        close: () => {
+          for (const socket of sockets) socket.destroy();
+          return new Promise((done) => server.close(() => done()));
+        },
+      });
+    }),
+  );
+}
+
 describe('Database.checkout', () => {
+  it("takes its 'error' listener off when the connection is released, so a pooled connection does not collect them", async () => {
+    const server = await readyServer();
+    const pool = new pg.Pool({ host: '127.0.0.1', port: server.port, user: 'pizzeria', database: 'pizzeria', max: 1 });
+    pool.on('error', () => undefined);
+    const db = new Database({ driver: { master: pool } } as unknown as DataSource);
+    try {
+      const first = await db.checkout(() => undefined);
+      first.release();
+      const idle = first.listenerCount('error');
+      for (let i = 0; i < 20; i++) {
+        const onError = () => undefined;
+        const client = await db.checkout(onError);
+        const listening = client.listeners('error').includes(onError);
+        client.release();
+        expect({ same: client === first, listening, afterRelease: client.listenerCount('error') }).toEqual({ same: true, listening: true, afterRelease: idle });
+      }
+      expect(first.listenerCount('error')).toBe(idle);
+    } finally {
+      await pool.end();
+      await server.close();
+    }
+  });
+
   it('hears a connection the server ends in the very packet that made it ready, instead of crashing the process', async () => {
     const server = await shuttingDownServer();
     const pool = new pg.Pool({ host: '127.0.0.1', port: server.port, user: 'pizzeria', database: 'pizzeria', max: 1 });

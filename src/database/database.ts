@@ -52,13 +52,21 @@ export class Database {
    * server ends (a restart, an operator) reports it as an 'error' event, which
    * unheard crashes the process. With `await pool.connect()` the caller's listener
    * would come a tick late: a FATAL that arrives in the same packet as a new
-   * connection's ReadyForQuery is emitted before it.
+   * connection's ReadyForQuery is emitted before it. `release()` stops it listening.
    */
   checkout(onError: (error: Error) => void): Promise<PoolClient> {
     return new Promise((resolve, reject) => {
       this.pool.connect((error, client) => {
         if (error || !client) return reject(error ?? new Error('The pool lent no connection'));
         client.on('error', onError);
+        // The listener goes with the loan: release() takes it off, so a pooled
+        // connection does not collect one listener per checkout.
+        const release = client.release;
+        client.release = (destroy?: boolean | Error) => {
+          client.removeListener('error', onError);
+          client.release = release;
+          release.call(client, destroy);
+        };
         resolve(client);
       });
     });
@@ -78,7 +86,6 @@ export class Database {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.removeListener('error', onError);
       client.release(lost);
     }
   }

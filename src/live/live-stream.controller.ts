@@ -1,7 +1,8 @@
 import { Controller, Get, Headers, HttpStatus, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MayBeOmitted } from '../common/http/may-be-omitted.js';
 import type { FastifyReply } from 'fastify';
 import { StaffToken } from '../common/auth/staff-token.js';
 import { StaffOptional } from '../common/auth/staff.guard.js';
@@ -11,7 +12,7 @@ import { LiveEventsService } from './live-events.service.js';
 
 export class LiveStreamQueryDto {
   @ApiPropertyOptional({ description: "Only this order's events; no staff token needed", format: 'uuid', example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @MaxLength(64)
   orderId?: string;
@@ -22,14 +23,14 @@ export class LiveStreamQueryDto {
    * should keep using the header, which wins when both are sent.
    */
   @ApiPropertyOptional({ description: 'The staff token, for EventSource, which cannot send an Authorization header', example: 'your-staff-token' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @MaxLength(512)
   token?: string;
 
   /** Fallback for Last-Event-ID, for a first connection that already holds a position (e.g. from a timeline). */
   @ApiPropertyOptional({ description: 'Resume after this global position when no Last-Event-ID header is sent (0: from the start)', example: 1042 })
-  @IsOptional()
+  @MayBeOmitted()
   @Type(() => Number)
   @IsInt({ message: 'lastEventId must be a whole number: the position of the last event the client has' })
   @Min(0)

@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, PickType } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { MayBeOmitted } from '../common/http/may-be-omitted.js';
 import { ApiWriteErrors } from '../common/errors/api-error-responses.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { PlaceOrderDto } from '../orders/commands/dto/place-order.dto.js';
@@ -11,7 +12,7 @@ import { computeDiscountCents, priceItems, type PricedItem } from './pricing.js'
 /** The basket of POST /orders, validated by the same rules, and an optional code. */
 export class PriceQuoteDto extends PickType(PlaceOrderDto, ['items'] as const) {
   @ApiPropertyOptional({ description: 'A discount code to price in', example: 'WELCOME10' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @MaxLength(40)
   discountCode?: string;

@@ -245,7 +245,6 @@ export class ProjectionRunner {
         await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`projection:${this.name}`])
       ).rows;
       if (!locked) {
-        client.removeListener('error', ignoreError);
         client.release();
         this.statusValue = 'standby';
         this.scheduleLeadAttempt();
@@ -254,7 +253,6 @@ export class ProjectionRunner {
       if (this.stopped) {
         // stop() landed while the lock was being taken: give it straight back.
         await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`projection:${this.name}`]);
-        client.removeListener('error', ignoreError);
         client.release();
         return;
       }

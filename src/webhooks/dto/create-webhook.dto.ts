@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MayBeOmitted } from '../../common/http/may-be-omitted.js';
 
 export class CreateWebhookDto {
   @ApiProperty({
@@ -30,7 +31,7 @@ export class CreateWebhookDto {
     maximum: Number.MAX_SAFE_INTEGER,
     example: 0,
   })
-  @IsOptional()
+  @MayBeOmitted()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)

@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { MayBeOmitted } from '../../../common/http/may-be-omitted.js';
 
 export class ConfirmOrderDto {
   @ApiPropertyOptional({ description: 'When the kitchen expects the order to be ready (ISO-8601)', format: 'date-time', example: '2026-11-22T19:30:00.000Z' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsISO8601({ strict: true }, { message: 'estimatedReadyAt must be an ISO-8601 timestamp' })
   estimatedReadyAt?: string;
 
   @ApiPropertyOptional({ maxLength: 500, example: 'Extra crispy base' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @MaxLength(500)
   kitchenNotes?: string;
@@ -20,7 +21,7 @@ export class PayOrderDto {
   method!: 'card' | 'cash';
 
   @ApiPropertyOptional({ description: "The payment provider's reference", maxLength: 100, example: 'txn_8f3a2c' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
@@ -37,7 +38,7 @@ export class ApplyDiscountDto {
 
 export class DispatchOrderDto {
   @ApiPropertyOptional({ description: 'Who takes the order out', maxLength: 100, example: 'Luigi' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

@@ -8,7 +8,6 @@ import {
   IsInt,
   IsNotEmpty,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -16,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MayBeOmitted } from '../../../common/http/may-be-omitted.js';
 import { PIZZA_SIZES, type PizzaSize } from '../../../menu/menu.data.js';
 import { MAX_ITEM_QUANTITY, MIN_ITEM_QUANTITY } from '../../domain/pizza-order.js';
 import { Trimmed } from '../../../common/http/trimmed.js';
@@ -49,7 +49,7 @@ export class CustomerDto {
     example: '1 Analytical St, London',
   })
   @Trimmed()
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @MaxLength(300)
   address?: string;
@@ -73,7 +73,7 @@ export class OrderItemDto {
   quantity!: number;
 
   @ApiPropertyOptional({ description: 'Topping ids from GET /menu', type: [String], maxItems: 10, example: ['extra-cheese'] })
-  @IsOptional()
+  @MayBeOmitted()
   @IsArray()
   @ArrayMaxSize(10)
   @IsString({ each: true })
@@ -101,14 +101,14 @@ export class PlaceOrderDto {
     description: 'Unset: delivery when customer.address is given, pickup when it is not. A delivery needs a non-blank address',
     example: 'delivery',
   })
-  @IsOptional()
+  @MayBeOmitted()
   @IsIn(['delivery', 'pickup'], { message: 'fulfilment must be one of delivery, pickup' })
   @DeliveryNeedsAddress()
   fulfilment?: 'delivery' | 'pickup';
 
   @ApiPropertyOptional({ maxLength: 500, example: 'Ring the bell twice' })
   @Trimmed()
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @MaxLength(500)
   notes?: string;

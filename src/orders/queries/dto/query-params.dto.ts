@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MayBeOmitted } from '../../../common/http/may-be-omitted.js';
 
 const STATUSES = ['PENDING', 'CONFIRMED', 'COOKING', 'READY', 'OUT_FOR_DELIVERY', 'DELIVERED', 'PICKED_UP', 'CANCELLED'];
 
@@ -11,7 +12,7 @@ export class ReadYourWritesDto {
     minimum: 0,
     example: 1043,
   })
-  @IsOptional()
+  @MayBeOmitted()
   @Type(() => Number)
   @IsInt({ message: 'minPosition must be a whole number' })
   @Min(0)
@@ -22,7 +23,7 @@ export class ReadYourWritesDto {
 
 export class ListOrdersDto extends ReadYourWritesDto {
   @ApiPropertyOptional({ description: `One status or several, comma-separated: ${STATUSES.join(', ')}`, example: 'CONFIRMED,COOKING' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @Matches(new RegExp(`^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$`), {
     message: `status must be one or more (comma-separated) of ${STATUSES.join(', ')}`,
@@ -33,14 +34,14 @@ export class ListOrdersDto extends ReadYourWritesDto {
     description: "The customer's phone, or its last 4 or more digits: only digits are compared, and orders whose phone ends in them match",
     example: '7946 0000',
   })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   // 4 to 15 digits (E.164's most), among spaces and ()-./ and an optional leading +.
   @Matches(/^(?=(?:\D*\d){4,15}\D*$)\+?[0-9 ()./-]{4,30}$/, { message: 'phone must be a phone number or its last digits: 4 to 15 of them' })
   phone?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, example: 20 })
-  @IsOptional()
+  @MayBeOmitted()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1)
@@ -48,7 +49,7 @@ export class ListOrdersDto extends ReadYourWritesDto {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor from the previous page', maxLength: 200, example: 'WyIyMDI2LTExLTIyVDE4OjA0OjA1LjEyM1oiLCIwYjdmIl0' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @MaxLength(200)
   cursor?: string;
@@ -62,12 +63,12 @@ export class OrderStateDto extends ReadYourWritesDto {
 
 export class AnalyticsSummaryDto extends ReadYourWritesDto {
   @ApiPropertyOptional({ description: 'First UTC day (default: 29 days before `to`)', format: 'date', example: '2026-11-01' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date' })
   from?: string;
 
   @ApiPropertyOptional({ description: 'Last UTC day, included (default: today)', format: 'date', example: '2026-11-22' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date' })
   to?: string;
 }
