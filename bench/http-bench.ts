@@ -36,18 +36,48 @@ export async function warmUp(app: AppProcess, seconds: number): Promise<string[]
   return ids;
 }
 
+/** A load run with where the machine's CPU went per request. */
+async function measured(server: AppProcess, options: Parameters<typeof load>[0]) {
+  const before = await sampleCpu(server.pid);
+  const run = await load(options);
+  const cpu = cpuPerRequest(before, await sampleCpu(server.pid), run.requests);
+  return { ...figures(run), appCpuMsPerRequest: cpu.appMs, postgresCpuMsPerRequest: cpu.postgresMs, cpuMsPerRequest: cpu };
+}
+
+/** GET by id over the given ids in turn, and the first page of the list by status, at 32 connections. */
+function reads(server: AppProcess, ids: readonly string[], seconds: number, headers: Record<string, string>) {
+  let next = 0;
+  return {
+    getOrder: () =>
+      measured(server, {
+        url: server.url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/orders/${ids[next++ % ids.length]}` }) }],
+      }),
+    listOrders: () => measured(server, { url: server.url, connections: CONNECTIONS, duration: seconds, requests: [{ method: 'GET', path: '/orders?status=PENDING', headers }] }),
+  };
+}
+
 /**
- * POST /orders at 32 connections next to the bare node:http server at the same
- * load, the place → confirm → pay flow, and the order-details projection's lag
- * under the POST load.
+ * The app next to the same-work reference (bench/reference-app.ts: NestJS on
+ * Fastify, the same DTO, one statement per request) at the same load, one
+ * after the other in this run: POST /orders, GET /orders/{id}, the first page
+ * of GET /orders?status=. Then POST /orders at 8 connections, the place →
+ * confirm → pay flow, and the order-details projection's lag under the POST load.
  */
-export async function httpFigures(app: AppProcess, bare: AppProcess, databaseUrl: string, seconds: number) {
+export async function httpFigures(app: AppProcess, reference: AppProcess, appIds: readonly string[], databaseUrl: string, seconds: number) {
   const post = { method: 'POST' as const, headers: jsonHeaders(), body: ORDER_BODY };
-  const bareRun = await load({ url: `${bare.url}/orders`, ...post, connections: CONNECTIONS, duration: seconds });
+  const referenceIds: string[] = [];
+  const referencePost = await measured(reference, {
+    url: reference.url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [{ ...post, path: '/orders', onResponse: (status, body) => (status === 201 && referenceIds.length < 5_000 ? referenceIds.push((JSON.parse(body) as { orderId: string }).orderId) : undefined) }],
+  });
 
   const lag = await LagListener.start(databaseUrl, ORDER_DETAILS);
-  const cpuBefore = await sampleCpu(app.pid);
-  const postOrders = await load({
+  const postOrders = await measured(app, {
     url: app.url,
     connections: CONNECTIONS,
     duration: seconds,
@@ -61,12 +91,18 @@ export async function httpFigures(app: AppProcess, bare: AppProcess, databaseUrl
       },
     ],
   });
-  const postOrdersCpu = cpuPerRequest(cpuBefore, await sampleCpu(app.pid), postOrders.requests);
   const projectionLagMs = await lag.finish();
 
-  const flowCpuBefore = await sampleCpu(app.pid);
+  const referenceReads = reads(reference, referenceIds, seconds, {});
+  const appReads = reads(app, appIds, seconds, STAFF);
+  const referenceGet = await referenceReads.getOrder();
+  const getOrder = await appReads.getOrder();
+  const referenceList = await referenceReads.listOrders();
+  const listOrders = await appReads.listOrders();
 
-  const flow = await load({
+  const postOrdersAt8 = await measured(app, { url: app.url, connections: 8, duration: seconds, requests: [{ ...post, path: '/orders' }] });
+
+  const flow = await measured(app, {
     url: app.url,
     connections: CONNECTIONS,
     duration: seconds,
@@ -82,17 +118,25 @@ export async function httpFigures(app: AppProcess, bare: AppProcess, databaseUrl
       staffStep('pay', { method: 'card' }),
     ],
   });
-  const flowCpu = cpuPerRequest(flowCpuBefore, await sampleCpu(app.pid), flow.requests);
 
   return {
     http: {
       connections: CONNECTIONS,
       seconds,
-      postOrders: { ...figures(postOrders), appCpuMsPerRequest: postOrdersCpu.appMs, cpuMsPerRequest: postOrdersCpu },
-      flow: { ...figures(flow), cpuMsPerRequest: flowCpu },
-      bareRps: bareRun.rps,
+      postOrders,
+      postOrdersAt8,
+      getOrder,
+      listOrders,
+      flow,
+      reference: { postOrders: referencePost, getOrder: referenceGet, listOrders: referenceList },
     },
-    httpRatio: round(postOrders.rps / bareRun.rps, 3),
+    /** The app's figure over the reference's, in the same run. */
+    vsReference: {
+      postOrdersRps: round(postOrders.rps / referencePost.rps, 2),
+      postOrdersP99: round(postOrders.p99Ms / Math.max(1, referencePost.p99Ms), 2),
+      getOrderRps: round(getOrder.rps / referenceGet.rps, 2),
+      listOrdersRps: round(listOrders.rps / referenceList.rps, 2),
+    },
     projectionLagMs: { ...projectionLagMs, method: 'POST response received → LISTEN projection_progress for order-details covering the write' },
   };
 }

@@ -124,16 +124,22 @@ async function main(): Promise<void> {
     }
 
     if (runs('http')) {
-      step('http: starting the app and the bare node:http server');
+      step('http: starting the app and the same-work reference (bench/reference-app.ts)');
       const httpDb = await server.createDatabase('http');
       const app = await startApp(httpDb.url, 'http');
-      await warmUp(app, 3);
-      const bare = await AppProcess.start({ script: 'bench/dist/bench/bare-server.js', logFile: `${RESULTS}/bare.log`, readyPath: '/' });
-      step(`http: bare server, POST /orders and the flow at 32 connections, ${HTTP_SECONDS} s each`);
+      const appIds = await warmUp(app, 3);
+      const reference = await AppProcess.start({
+        script: 'bench/dist/bench/reference-app.js',
+        env: { DATABASE_URL: httpDb.url, NODE_ENV: 'production' },
+        nodeFlags: APP_RUNTIME_FLAGS,
+        logFile: `${RESULTS}/reference.log`,
+        readyPath: '/orders',
+      });
+      step(`http: reference and app at 32 connections (POST /orders, GET by id, list), then POST at 8 and the flow, ${HTTP_SECONDS} s each`);
       if (pgStats) await statementStats(httpDb.url, true);
-      Object.assign(result, await httpFigures(app, bare, httpDb.url, HTTP_SECONDS));
+      Object.assign(result, await httpFigures(app, reference, appIds, httpDb.url, HTTP_SECONDS));
       if (pgStats) result.statements = await statementStats(httpDb.url, false);
-      await bare.stop();
+      peaks.push(await reference.stop());
       peaks.push(await app.stop());
       await server.dropDatabase(httpDb.name);
     }

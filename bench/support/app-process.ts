@@ -21,7 +21,7 @@ export interface AppProcessOptions {
 
 /**
  * A server under test in a process of its own, so its memory and CPU are its
- * own: the app (`node dist/main.js`) or the bare node:http baseline.
+ * own: the app (`node dist/main.js`) or the same-work reference (bench/reference-app.ts).
  */
 export class AppProcess {
   private peakRssKb = 0;
