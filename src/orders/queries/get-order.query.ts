@@ -25,7 +25,8 @@ export class GetOrderHandler implements IQueryHandler<GetOrderQuery> {
   async execute({ orderId, minPosition }: GetOrderQuery): Promise<OrderView> {
     if (!isOrderId(orderId)) throw ApiError.orderNotFound(orderId);
     await this.projections.waitFor(ORDER_DETAILS, minPosition);
-    const [row] = await this.db.query<OrderDetailsRow>('SELECT * FROM order_details WHERE order_id = $1', [orderId]);
+    // Named (prepared once per connection): the hottest read skips parse and plan.
+    const [row] = await this.db.prepared<OrderDetailsRow>('SELECT * FROM order_details WHERE order_id = $1', [orderId]);
     if (!row) throw ApiError.orderNotFound(orderId);
     return toOrderView(row);
   }
