@@ -9,23 +9,13 @@ function message(type: string, body: Buffer): Buffer {
   return Buffer.concat([Buffer.from(type), length, body]);
 }
 
-/**
- * A server that lets every connection in and, in the same packet, ends it as
- * PostgreSQL does when it shuts down: AuthenticationOk, ReadyForQuery, then
- * FATAL 57P01 "terminating connection due to administrator command".
- */
-function shuttingDownServer(): Promise<{ port: number; close: () => Promise<void> }> {
+/** A loopback server speaking just enough of PostgreSQL's protocol: `answer` gets each connection. */
+function fakeServer(answer: (socket: Socket) => void): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
-    socket.once('data', () => {
-      const fields = ['SFATAL', 'VFATAL', 'C57P01', 'Mterminating connection due to administrator command'];
-      const fatal = Buffer.concat([...fields.map((field) => Buffer.from(`${field}\0`)), Buffer.from([0])]);
-      const authOk = Buffer.alloc(4);
-      socket.write(Buffer.concat([message('R', authOk), message('Z', Buffer.from('I')), message('E', fatal)]));
-      socket.end();
-    });
+    answer(socket);
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
@@ -41,33 +31,33 @@ function shuttingDownServer(): Promise<{ port: number; close: () => Promise<void
   );
 }
 
-/** A server that lets every connection in and leaves it idle and ready. */
-function readyServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
+const READY = Buffer.concat([message('R', Buffer.alloc(4)), message('Z', Buffer.from('I'))]);
+
+/**
+ * Lets every connection in and, in the same packet, ends it as PostgreSQL
+ * does when it shuts down: AuthenticationOk, ReadyForQuery, then FATAL 57P01
+ * "terminating connection due to administrator command".
+ */
+const shuttingDownServer = () =>
+  fakeServer((socket) =>
+    socket.once('data', () => {
+      const fields = ['SFATAL', 'VFATAL', 'C57P01', 'Mterminating connection due to administrator command'];
+      const fatal = Buffer.concat([...fields.map((field) => Buffer.from(`${field}\0`)), Buffer.from([0])]);
+      socket.write(Buffer.concat([READY, message('E', fatal)]));
+      socket.end();
+    }),
+  );
+
+/** Lets every connection in and leaves it idle and ready, until the client sends Terminate ('X'), as at pool.end(). */
+const readyServer = () =>
+  fakeServer((socket) => {
     let started = false;
     socket.on('data', (data) => {
-      if (!started) socket.write(Buffer.concat([message('R', Buffer.alloc(4)), message('Z', Buffer.from('I'))]));
-      // Terminate ('X'): the client is done, as at pool.end().
+      if (!started) socket.write(READY);
       else if (data[0] === 0x58) socket.end();
       started = true;
     });
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      resolve({
-        port,
-        close: () => {
-          for (const socket of sockets) socket.destroy();
-          return new Promise((done) => server.close(() => done()));
-        },
-      });
-    }),
-  );
-}
 
 describe('Database.checkout', () => {
   it("takes its 'error' listener off when the connection is released, so a pooled connection does not collect them", async () => {
