@@ -18,15 +18,12 @@ export class LagListener {
   private readonly seen: Seen[] = [];
   private readonly writes: Array<{ position: number; at: number }> = [];
 
-  private constructor(
-    private readonly client: pg.Client,
-    private readonly projection: string,
-  ) {}
+  private constructor(private readonly client: pg.Client) {}
 
   static async start(url: string, projection: string): Promise<LagListener> {
     const client = new pg.Client({ connectionString: url, application_name: 'bench-lag-listener' });
     await client.connect();
-    const listener = new LagListener(client, projection);
+    const listener = new LagListener(client);
     client.on('notification', (message) => {
       const [name, transactionId, position] = (message.payload ?? '').split('|');
       if (name === projection) listener.seen.push({ transactionId, position: Number(position), at: performance.now() });

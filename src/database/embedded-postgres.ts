@@ -24,7 +24,7 @@ const INITIALISED_MARKER = '.pizzeria-initialised';
  */
 export class EmbeddedPostgresServer {
   private constructor(
-    private readonly dataDir: string,
+    readonly dataDir: string,
     readonly port: number,
     private readonly instance: EmbeddedPostgres | undefined,
     private readonly adoptedPid: number | undefined,

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { HttpStatus, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
@@ -31,7 +31,6 @@ interface Waiter {
  */
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(ProjectionsService.name);
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly known = new Map<string, LogCheckpoint>();
   private readonly waiters = new Set<Waiter>();
