@@ -7,7 +7,7 @@ import type {
   OrderPlacedData,
   PaymentMethod,
 } from './order-events.js';
-import type { OrderStatus, PaymentStatus } from './order-status.js';
+import { type OrderStatus, type PaymentStatus, paymentStartsCooking } from './order-status.js';
 
 // Plain JSON on purpose: this is what a snapshot stores and what a temporal
 // query returns, so it must survive JSON.stringify/parse unchanged.
@@ -112,10 +112,11 @@ export function evolve(current: PizzaOrderState | null, event: OrderEvent): Pizz
     }
     case 'PaymentReceived': {
       const { method, transactionId, amountCents, paidAt } = event.data;
+      const starts = paymentStartsCooking(current.status);
       return {
         ...current,
-        status: current.status === 'CONFIRMED' ? 'COOKING' : current.status,
-        cookingStartedAt: current.status === 'CONFIRMED' ? paidAt : current.cookingStartedAt,
+        status: starts ? 'COOKING' : current.status,
+        cookingStartedAt: starts ? paidAt : current.cookingStartedAt,
         paymentStatus: 'PAID',
         paymentMethod: method,
         transactionId,

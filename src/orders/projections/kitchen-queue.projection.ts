@@ -4,6 +4,7 @@ import type { RecordedEvent } from '../../event-store/event-types.js';
 import type { Projection, TableMap } from '../../projections/projection.js';
 import { deleteRows, loadRows, upsertRows } from '../../projections/table-rows.js';
 import type { OrderEvent } from '../domain/order-events.js';
+import { paymentStartsCooking } from '../domain/order-status.js';
 import { isOrderStream } from '../order-stream.js';
 
 export const KITCHEN_QUEUE = 'kitchen-queue';
@@ -53,7 +54,7 @@ function evolve(row: KitchenQueueRow | undefined, recorded: RecordedEvent): Kitc
     case 'OrderConfirmed':
       return { ...row, ...v, status: 'CONFIRMED', confirmed_at: event.data.confirmedAt, estimated_ready_at: event.data.estimatedReadyAt, kitchen_notes: event.data.kitchenNotes };
     case 'PaymentReceived':
-      return row.status === 'CONFIRMED'
+      return paymentStartsCooking(row.status)
         ? { ...row, ...v, payment_status: 'PAID', status: 'COOKING', cooking_started_at: event.data.paidAt }
         : { ...row, ...v, payment_status: 'PAID' };
     case 'CookingStarted':

@@ -4,6 +4,7 @@ import type { RecordedEvent } from '../../event-store/event-types.js';
 import type { Projection, TableMap } from '../../projections/projection.js';
 import { keysToLoad, loadRows, upsertRows } from '../../projections/table-rows.js';
 import type { OrderEvent } from '../domain/order-events.js';
+import { paymentStartsCooking } from '../domain/order-status.js';
 import { isOrderStream } from '../order-stream.js';
 
 export const ORDER_DETAILS = 'order-details';
@@ -83,7 +84,7 @@ export function evolveOrderDetails(row: OrderDetailsRow | undefined, recorded: R
     case 'DiscountApplied':
       return { ...row, ...stamp, discount_code: event.data.code, discount_cents: event.data.discountCents, total_cents: row.subtotal_cents - event.data.discountCents };
     case 'PaymentReceived':
-      return { ...row, ...stamp, payment_status: 'PAID', paid_cents: event.data.amountCents, payment_method: event.data.method, status: row.status === 'CONFIRMED' ? 'COOKING' : row.status };
+      return { ...row, ...stamp, payment_status: 'PAID', paid_cents: event.data.amountCents, payment_method: event.data.method, status: paymentStartsCooking(row.status) ? 'COOKING' : row.status };
     case 'CookingStarted':
       return { ...row, ...stamp, status: 'COOKING' };
     case 'OrderReady':
