@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import rateLimit from '@fastify/rate-limit';
 import { type FastifyReply, LogController } from 'fastify';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { StaffToken } from './common/auth/staff-token.js';
 import { clientErrorHandler } from './common/http/client-error.js';
@@ -28,6 +28,12 @@ export interface CreateAppOptions {
   logDestination?: DestinationStream;
   /** false: main.ts handles SIGTERM/SIGINT itself, in its own order. */
   shutdownHooks?: false;
+  /**
+   * The process's root logger, when the caller already has one (main.ts): one
+   * logger, one asynchronous stdout stream, so lines written before, during
+   * and after the app's life come out in the order they were logged.
+   */
+  rootLogger?: Logger;
 }
 
 /**
@@ -43,7 +49,7 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const silent = options.logger === false && !options.logDestination;
   const effective = silent ? config.with({ logLevel: 'silent' }) : config;
-  const logger = createRootLogger(effective, options.logDestination);
+  const logger = options.rootLogger ?? createRootLogger(effective, options.logDestination);
   const module = AppModule.forRoot(effective, { logger });
   const adapter = new FastifyAdapter({
     // The app's one pino logger: request.log is its child, bound to the correlation id.

@@ -7,7 +7,7 @@ import { ConfigError } from './config/app-config.js';
 import { loadConfig } from './config/load-config.js';
 import type { EmbeddedPostgresServer } from './database/embedded-postgres.js';
 import { resolveDatabase } from './database/resolve-database.js';
-import { createRootLogger, RootLogger } from './ops/logging/logging.js';
+import { createRootLogger } from './ops/logging/logging.js';
 import { shutDownGracefully } from './ops/shutdown/graceful-shutdown.js';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const running: Running = { logger: createRootLogger(config).child({ context: 'Pizzeria' }), shutdownTimeoutMs: config.shutdownTimeoutMs };
+  const root = createRootLogger(config);
+  const running: Running = { logger: root.child({ context: 'Pizzeria' }), shutdownTimeoutMs: config.shutdownTimeoutMs };
   handleSignals(running);
 
   try {
@@ -39,8 +40,7 @@ async function main(): Promise<void> {
     running.embedded = database.embedded;
     if (running.stopRequested) return stop(running, running.stopRequested);
 
-    running.app = await createApp(database.config, { shutdownHooks: false });
-    running.logger = running.app.get(RootLogger).logger.child({ context: 'Pizzeria' });
+    running.app = await createApp(database.config, { shutdownHooks: false, rootLogger: root });
     await running.app.listen(config.port, config.host);
   } catch (error) {
     // Without this the embedded server would outlive the failed start (exit hooks can't wait).
