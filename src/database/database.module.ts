@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { AdvisoryLocks } from './advisory-locks.js';
 import { Database } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { runMigrationsExclusively } from './run-migrations.js';
@@ -48,7 +49,15 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       },
     }),
   ],
-  providers: [{ provide: Database, useFactory: (dataSource: DataSource) => new Database(dataSource), inject: [DataSource] }],
-  exports: [Database],
+  providers: [
+    { provide: Database, useFactory: (dataSource: DataSource) => new Database(dataSource), inject: [DataSource] },
+    // One lock connection per instance, for every subscription that runs in one instance at a time.
+    {
+      provide: AdvisoryLocks,
+      useFactory: (db: Database, config: AppConfig) => new AdvisoryLocks(db.pool.options, config.projectionLockRetryMs),
+      inject: [Database, AppConfig],
+    },
+  ],
+  exports: [Database, AdvisoryLocks],
 })
 export class DatabaseModule {}

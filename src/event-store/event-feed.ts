@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { checkpointOf, type FeedEnvelope } from './event-envelope.js';
 import { EventStore } from './event-store.js';
 import { LOG_START, type LogCheckpoint } from './event-types.js';
@@ -15,13 +15,14 @@ export type FeedSubscriber = (envelope: FeedEnvelope) => void;
 /**
  * Follows the event log in commit order for this instance: whatever instance
  * wrote an event, it is delivered here once it is safely committed, straight to
- * each subscriber (the projections, the live streams). Woken by LISTEN/NOTIFY
+ * each subscriber (the projections, the webhooks, the live streams: each a
+ * Subscription, see subscription/). Woken by LISTEN/NOTIFY
  * (and at once by appends in this process), with a slow poll as the fallback.
- * Subscribers that must not miss anything (projections) check the `previous`
- * link of each envelope and read the log themselves across any gap.
+ * A subscription checks the `previous` link of each envelope and reads the log
+ * itself across any gap, so one reader here serves them all without a query each.
  */
 @Injectable()
-export class EventFeed {
+export class EventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(EventFeed.name);
   private heldBackTimer: NodeJS.Timeout | undefined;
   private heldBackDelayMs = HELD_BACK_MIN_MS;
@@ -44,7 +45,18 @@ export class EventFeed {
     return () => this.subscribers.delete(subscriber);
   }
 
+  async onApplicationBootstrap(): Promise<void> {
+    await this.notifier.start();
+    await this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+    await this.notifier.stop();
+  }
+
   async start(): Promise<void> {
+    if (this.running) return;
     this.checkpoint = await this.store.headCheckpoint();
     this.running = true;
     this.unsubscribe = this.notifier.on(EVENTS_APPENDED, () => this.wake());

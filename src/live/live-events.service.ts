@@ -10,14 +10,21 @@ import {
   type LogCheckpoint,
   type RecordedEvent,
 } from '../event-store/event-types.js';
+import { LogCursor, StreamCursor, type SubscriptionCursor } from '../event-store/subscription/subscription-cursor.js';
+import type { Subscription } from '../event-store/subscription/subscription.js';
 import { isOrderId, isOrderStream, orderIdOf, orderStreamId } from '../orders/order-stream.js';
-import { LogCursor, StreamCursor, type LiveCursor } from './live-cursor.js';
-import { LiveSubscription } from './live-subscription.js';
+import { liveSubscription } from './live-subscription.js';
 import { SseStream } from './sse-stream.js';
 
 const HEARTBEAT_MS = 15_000;
 /** Open streams per instance; each is cheap, but an unauthenticated client can open them. */
 const MAX_STREAMS = 2_000;
+
+/** One open stream's subscription, filed under the order it follows (none: the whole log). */
+interface LiveClient {
+  readonly streamId: string | undefined;
+  readonly subscription: Subscription<unknown>;
+}
 
 /** What a client asks for: every event (staff) or one order's, after a global position or from now. */
 export interface LiveRequest {
@@ -53,13 +60,13 @@ export function toLiveMessage(event: RecordedEvent): LiveMessage {
  * Serves live screens from the EventFeed, which delivers every
  * committed event in commit order (whichever instance wrote it), never from the
  * read-model tables. A resuming client is replayed from the store first; see
- * LiveSubscription for how the two are joined without gaps or repeats.
+ * liveSubscription for how the two are joined without gaps or repeats.
  */
 @Injectable()
 export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveEventsService.name);
-  private readonly everything = new Set<LiveSubscription>();
-  private readonly byStream = new Map<string, Set<LiveSubscription>>();
+  private readonly everything = new Set<LiveClient>();
+  private readonly byStream = new Map<string, Set<LiveClient>>();
   private readonly streams = new Set<SseStream>();
   private unsubscribeFeed: (() => void) | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -100,18 +107,21 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
     const streamId = request.orderId === undefined ? undefined : orderStreamId(request.orderId);
 
     const stream = new SseStream(reply.raw, replyHeaders(reply));
-    const subscription = new LiveSubscription(
+    const subscription: LiveClient = {
       streamId,
-      (event) => stream.event(event.position, toLiveMessage(event)),
-      (error) => {
-        this.logger.warn(`Live stream closed: ${error.message}`);
-        stream.end();
-      },
-    );
+      subscription: liveSubscription(
+        streamId,
+        (event) => stream.event(event.position, toLiveMessage(event)),
+        (error) => {
+          this.logger.warn(`Live stream closed: ${error.message}`);
+          stream.end();
+        },
+      ),
+    };
     // Subscribed before the resume point is read: whatever is published meanwhile waits in its inbox.
     const from = this.feed.position;
     this.subscribe(subscription);
-    let cursor: LiveCursor;
+    let cursor: SubscriptionCursor<unknown>;
     try {
       cursor = streamId === undefined ? await this.logCursor(request.after, from) : await this.streamCursor(streamId, request.after);
     } catch (error) {
@@ -130,7 +140,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
     // From here on the stream writes to the raw response itself, and Fastify leaves it alone.
     reply.hijack();
     stream.open();
-    subscription.start(cursor);
+    await subscription.subscription.start(cursor);
   }
 
   /** Ends every open stream; browsers reconnect by themselves and resume from their Last-Event-ID. */
@@ -138,7 +148,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
     for (const stream of [...this.streams]) stream.end();
   }
 
-  private async logCursor(after: number | undefined, now: LogCheckpoint): Promise<LiveCursor> {
+  private async logCursor(after: number | undefined, now: LogCheckpoint): Promise<LogCursor> {
     if (after === undefined) return new LogCursor(this.store, now);
     if (after === 0) return new LogCursor(this.store, LOG_START);
     const checkpoint = await this.store.checkpointAt(after);
@@ -147,7 +157,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** "From now", for one order, is after the last event of its stream the store holds. */
-  private async streamCursor(streamId: string, after: number | undefined): Promise<LiveCursor> {
+  private async streamCursor(streamId: string, after: number | undefined): Promise<StreamCursor> {
     const events = await this.store.readStream(streamId);
     if (events.length === 0) throw ApiError.orderNotFound(orderIdOf(streamId));
     if (after === undefined) return new StreamCursor(this.store, streamId, events[events.length - 1].version);
@@ -164,25 +174,25 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   private published(envelope: FeedEnvelope): void {
     // A throw here would surface inside the feed's publish loop; each subscription copes on its own.
     try {
-      for (const subscription of this.everything) subscription.offer(envelope);
-      for (const subscription of this.byStream.get(envelope.streamId) ?? []) subscription.offer(envelope);
+      for (const client of this.everything) client.subscription.offer(envelope);
+      for (const client of this.byStream.get(envelope.streamId) ?? []) client.subscription.offer(envelope);
     } catch (error) {
       this.logger.error(`Offering an event to live streams failed: ${(error as Error).message}`);
     }
   }
 
-  private subscribe(subscription: LiveSubscription): void {
+  private subscribe(subscription: LiveClient): void {
     if (subscription.streamId === undefined) {
       this.everything.add(subscription);
       return;
     }
-    const set = this.byStream.get(subscription.streamId) ?? new Set<LiveSubscription>();
+    const set = this.byStream.get(subscription.streamId) ?? new Set<LiveClient>();
     set.add(subscription);
     this.byStream.set(subscription.streamId, set);
   }
 
-  private unsubscribe(subscription: LiveSubscription): void {
-    subscription.stop();
+  private unsubscribe(subscription: LiveClient): void {
+    void subscription.subscription.stop();
     if (subscription.streamId === undefined) {
       this.everything.delete(subscription);
       return;

@@ -1,8 +1,8 @@
 import { compareCheckpoints, type LogCheckpoint, type RecordedEvent } from '../event-store/event-types.js';
 import type { FeedEnvelope } from '../event-store/event-envelope.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { LogCursor, StreamCursor } from './live-cursor.js';
-import { LiveSubscription } from './live-subscription.js';
+import { LogCursor, StreamCursor } from '../event-store/subscription/subscription-cursor.js';
+import { liveSubscription } from './live-subscription.js';
 
 /** The store's log in commit-safe (transaction id, position) order, held in memory. */
 class FakeLog {
@@ -48,7 +48,7 @@ function published(event: RecordedEvent, previous: RecordedEvent | LogCheckpoint
 function subscriber(streamId?: string) {
   const sent: number[] = [];
   const failures: string[] = [];
-  const subscription = new LiveSubscription(
+  const subscription = liveSubscription(
     streamId,
     async (event) => {
       sent.push(event.position);
@@ -146,7 +146,7 @@ describe('LiveSubscription: from replay to live without gaps or repeats', () => 
     const sent: number[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const subscription = new LiveSubscription(
+    const subscription = liveSubscription(
       undefined,
       async (event) => {
         if (event.position === 2) await gate;

@@ -48,7 +48,7 @@ export class ProjectionRebuilder {
       throw new ApiError(HttpStatus.CONFLICT, 'REBUILD_IN_PROGRESS', `The ${name} projection is being rebuilt already`);
     }
     this.projections.markRebuilding(name, true);
-    const projection = runner.projection;
+    const projection = this.projections.projection(name);
     const copies: TableMap = Object.fromEntries(projection.tables.map((table) => [table, `${table}__rebuild`]));
     let applied = 0;
     try {

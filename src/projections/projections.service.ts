@@ -6,14 +6,16 @@ import { EventFeed } from '../event-store/event-feed.js';
 import { EventStore } from '../event-store/event-store.js';
 import { compareCheckpoints, type LogCheckpoint } from '../event-store/event-types.js';
 import { LogNotifier, PROJECTION_PROGRESS } from '../event-store/log-notifier.js';
+import type { Subscription, SubscriptionStatus } from '../event-store/subscription/subscription.js';
+import { AdvisoryLocks } from '../database/advisory-locks.js';
 import type { Projection } from './projection.js';
-import { ProjectionRunner, type RunnerStatus } from './projection-runner.js';
+import { projectionSubscription } from './projection-subscription.js';
 
 export interface ProjectionInfo {
   name: string;
   position: number;
   lagEvents: number;
-  status: RunnerStatus | 'running-elsewhere' | 'rebuilding';
+  status: SubscriptionStatus | 'running-elsewhere' | 'rebuilding';
   runsHere: boolean;
   lastError?: string;
 }
@@ -31,27 +33,31 @@ interface Waiter {
  */
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly runners = new Map<string, ProjectionRunner>();
+  private readonly runners = new Map<string, Subscription<LogCheckpoint>>();
+  private readonly projections = new Map<string, Projection>();
   private readonly known = new Map<string, LogCheckpoint>();
   private readonly waiters = new Set<Waiter>();
   private readonly rebuilding = new Set<string>();
   private started = false;
-  private unsubscribe: (() => void) | undefined;
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
     private readonly db: Database,
     private readonly store: EventStore,
     private readonly feed: EventFeed,
     private readonly notifier: LogNotifier,
+    private readonly locks: AdvisoryLocks,
     private readonly config: AppConfig,
   ) {}
 
   register(projection: Projection): void {
     if (this.runners.has(projection.name)) throw new Error(`Projection ${projection.name} is registered twice`);
+    this.projections.set(projection.name, projection);
     this.runners.set(
       projection.name,
-      new ProjectionRunner(projection, this.db, this.store, {
+      projectionSubscription(projection, this.db, this.store, {
         batchSize: 500,
+        locks: this.locks,
         lockRetryMs: this.config.projectionLockRetryMs,
         maxBackoffMs: 30_000,
         onProgress: (name, checkpoint) => this.progressed(name, checkpoint),
@@ -60,16 +66,16 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.notifier.on(PROJECTION_PROGRESS, (payload) => {
-      const [name, transactionId, position] = payload.split('|');
-      if (name && transactionId && position) this.progressed(name, { transactionId, position: Number(position) });
-    });
-    await this.notifier.start();
-    // Each event the feed delivers goes to every runner, which orders, checkpoints and retries it.
-    this.unsubscribe = this.feed.subscribe((envelope) => {
-      for (const runner of this.runners.values()) runner.deliver(envelope);
-    });
-    await this.feed.start();
+    this.unsubscribe.push(
+      this.notifier.on(PROJECTION_PROGRESS, (payload) => {
+        const [name, transactionId, position] = payload.split('|');
+        if (name && transactionId && position) this.progressed(name, { transactionId, position: Number(position) });
+      }),
+      // Each event the feed delivers goes to every projection's subscription, which orders, checkpoints and retries it.
+      this.feed.subscribe((envelope) => {
+        for (const runner of this.runners.values()) runner.offer(envelope);
+      }),
+    );
     for (const runner of this.runners.values()) await runner.start();
     this.started = true;
   }
@@ -77,18 +83,21 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   async onModuleDestroy(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    await this.feed.stop();
-    this.unsubscribe?.();
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
     await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
-    await this.notifier.stop();
     for (const waiter of this.waiters) waiter.resolve();
     this.waiters.clear();
   }
 
-  runner(name: string): ProjectionRunner {
+  runner(name: string): Subscription<LogCheckpoint> {
     const runner = this.runners.get(name);
     if (!runner) throw new ApiError(HttpStatus.NOT_FOUND, 'PROJECTION_NOT_FOUND', `There is no projection called ${name}`);
     return runner;
+  }
+
+  projection(name: string): Projection {
+    this.runner(name);
+    return this.projections.get(name)!;
   }
 
   names(): string[] {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { RecordedEvent } from '../event-store/event-types.js';
 import { validate } from '../event-store/json-schema.js';
 import { DELIVERY_SCHEMA, deliveryBody, deliveryHeaders, signature } from './webhook-delivery.js';
-import { retryDelayMs } from './webhook-worker.js';
+import { retryDelayMs } from './webhook-subscription.js';
 
 const ORDER_ID = '0b5c3a52-6f1e-4c8e-9f57-2d4f1a9e7c31';
 

@@ -1,15 +1,19 @@
 import type { Database } from '../database/database.js';
 import type { LogCheckpoint } from '../event-store/event-types.js';
+import { CheckpointMoved, SubscriberGone } from '../event-store/subscription/subscription-errors.js';
 
-/** The webhook was deleted (perhaps through another instance): its worker ends. */
-export class WebhookGone extends Error {}
-/** The checkpoint is not where this worker left it (another instance moved it): re-read it. */
-export class CheckpointMoved extends Error {}
+/** The webhook was deleted (perhaps through another instance): its deliveries end. */
+class WebhookGone extends SubscriberGone {
+  constructor() {
+    super('Deleted: deliveries stop');
+  }
+}
 
 /**
  * A webhook's row as its worker keeps it: the checkpoint, moved only from
  * where this worker last saw it (so a stale instance can never move it back),
- * and the counters and last error the admin API and /metrics show.
+ * and the counters and last error the admin API and /metrics show. A row
+ * gone or moved ends or re-reads the webhook's subscription.
  */
 export class WebhookProgress {
   constructor(
@@ -58,18 +62,6 @@ export class WebhookProgress {
   /** Records a problem that is not the receiver's, without counting it as a failed delivery. */
   async note(error: string): Promise<void> {
     await this.db.query('UPDATE webhooks SET last_error = $2, last_error_at = now() WHERE id = $1', [this.webhookId, error.slice(0, 500)]);
-  }
-
-  /**
-   * Whether committed events lie past `after` that readAll does not return yet,
-   * because a transaction older than theirs is still open.
-   */
-  async committedAfter(after: LogCheckpoint): Promise<boolean> {
-    const [row] = await this.db.query<{ pending: boolean }>(
-      'SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)) AS pending',
-      [after.transactionId, after.position],
-    );
-    return row.pending;
   }
 
   private async move(from: LogCheckpoint, to: LogCheckpoint, alsoSet?: string): Promise<void> {

@@ -1,23 +1,28 @@
 import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import { ApiError } from '../common/errors/api-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { AdvisoryLocks } from '../database/advisory-locks.js';
 import { Database } from '../database/database.js';
+import { EventFeed } from '../event-store/event-feed.js';
 import { EventRegistry } from '../event-store/event-registry.js';
 import { EventStore } from '../event-store/event-store.js';
 import { LOG_START, type LogCheckpoint } from '../event-store/event-types.js';
-import { EVENTS_APPENDED, LogNotifier } from '../event-store/log-notifier.js';
+import type { Subscription } from '../event-store/subscription/subscription.js';
 import type { CreateWebhookDto } from './dto/create-webhook.dto.js';
-import { WebhookLocks } from './webhook-locks.js';
 import { registerWebhookMetrics } from './webhook-metrics.js';
+import { webhookSubscription, type WebhookDefinition, type WebhookOptions } from './webhook-subscription.js';
 import { WebhookUrlPolicy } from './webhook-url-policy.js';
-import { WebhookWorker, type WebhookDefinition, type WorkerOptions } from './webhook-worker.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FAILING_AFTER = 5;
-const POLL_MS = 2_000;
 const BATCH = 200;
+
+/** One webhook's deliveries here: its subscription, and what to close once it has stopped. */
+interface Worker {
+  readonly subscription: Subscription<LogCheckpoint>;
+  readonly close: () => void;
+}
 
 export interface WebhookInfo {
   id: string;
@@ -65,18 +70,17 @@ interface WebhookRow {
 }
 
 /**
- * Registers and removes webhooks, and keeps one delivery worker per live
- * webhook in this instance. On every tick it re-reads the table, so webhooks
- * created or deleted through another instance are picked up or dropped here,
- * and the workers standing by try their locks again.
+ * Registers and removes webhooks, and keeps one delivery subscription per live
+ * webhook in this instance (each runs where its lock is held). On every tick it
+ * re-reads the table, so webhooks created or deleted through another instance
+ * are picked up or dropped here.
  */
 @Injectable()
 export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhooksService.name);
-  private readonly workers = new Map<string, WebhookWorker>();
+  private readonly workers = new Map<string, Worker>();
   private readonly policy: WebhookUrlPolicy;
-  private readonly workerOptions: WorkerOptions;
-  private locks: WebhookLocks | undefined;
+  private readonly workerOptions: WebhookOptions;
   private ticker: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private unsubscribe: Array<() => void> = [];
@@ -86,7 +90,8 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly db: Database,
     private readonly store: EventStore,
     private readonly registry: EventRegistry,
-    private readonly notifier: LogNotifier,
+    private readonly feed: EventFeed,
+    private readonly locks: AdvisoryLocks,
     private readonly config: AppConfig,
   ) {
     this.policy = new WebhookUrlPolicy(config.webhookAllowedHosts);
@@ -94,21 +99,15 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
       retryMaxMs: config.webhookRetryMaxMs,
       timeoutMs: config.webhookTimeoutMs,
       failingAfter: FAILING_AFTER,
-      pollMs: POLL_MS,
       batchSize: BATCH,
+      lockRetryMs: config.projectionLockRetryMs,
     };
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const locks = new WebhookLocks(this.db.pool.options as pg.ClientConfig);
-    this.locks = locks;
     this.unsubscribe.push(
-      locks.onLost(() => {
-        this.logger.warn('Lost the webhook lock connection: deliveries stand by until the locks are taken again');
-        for (const worker of this.workers.values()) worker.lostLock();
-      }),
-      this.notifier.on(EVENTS_APPENDED, () => {
-        for (const worker of this.workers.values()) worker.wake();
+      this.feed.subscribe((envelope) => {
+        for (const worker of this.workers.values()) worker.subscription.offer(envelope);
       }),
       registerWebhookMetrics(() => this.list()),
     );
@@ -124,9 +123,8 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     clearInterval(this.ticker);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     await this.ticking;
-    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    await Promise.all([...this.workers.values()].map((worker) => stopWorker(worker)));
     this.workers.clear();
-    await this.locks?.close();
   }
 
   async create(input: CreateWebhookDto): Promise<CreatedWebhook> {
@@ -164,7 +162,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     if (deleted.length === 0) throw webhookNotFound(id);
     const worker = this.workers.get(id);
     this.workers.delete(id);
-    await worker?.stop();
+    if (worker) await stopWorker(worker);
     this.logger.log(`Deleted webhook ${id}`);
   }
 
@@ -184,28 +182,25 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     );
     const live = new Set(rows.map((row) => row.id));
     for (const [id, worker] of this.workers) {
-      if (live.has(id) && !worker.isStopped) continue;
+      if (live.has(id) && worker.subscription.status !== 'stopped') continue;
       this.workers.delete(id);
-      await worker.stop();
+      await stopWorker(worker);
     }
-    await this.locks?.ping();
     for (const row of rows) {
       if (!this.started) return;
-      const worker = this.workers.get(row.id);
-      if (worker) await worker.tryToLead();
-      else await this.startWorker({ id: row.id, url: row.url, eventTypes: row.event_types, secret: row.secret });
+      if (!this.workers.has(row.id)) await this.startWorker({ id: row.id, url: row.url, eventTypes: row.event_types, secret: row.secret });
     }
   }
 
   private async startWorker(definition: WebhookDefinition): Promise<void> {
-    if (this.workers.has(definition.id) || !this.locks) return;
-    const worker = new WebhookWorker(
+    if (this.workers.has(definition.id)) return;
+    const worker = webhookSubscription(
       definition,
       { db: this.db, store: this.store, registry: this.registry, locks: this.locks, policy: this.policy },
       this.workerOptions,
     );
     this.workers.set(definition.id, worker);
-    await worker.tryToLead();
+    await worker.subscription.start();
   }
 
   private checkEventTypes(requested: readonly string[]): string[] {
@@ -264,9 +259,15 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
       consecutiveFailures: row.consecutive_failures,
       lastDeliveredAt: row.last_delivered_at?.toISOString() ?? null,
       createdAt: row.created_at.toISOString(),
-      runsHere: this.workers.get(row.id)?.isLeader ?? false,
+      runsHere: this.workers.get(row.id)?.subscription.isLeader ?? false,
     };
   }
+}
+
+/** Aborts a delivery in flight (whoever runs the webhook next delivers it again) and gives the lock back. */
+async function stopWorker(worker: Worker): Promise<void> {
+  await worker.subscription.stop();
+  worker.close();
 }
 
 function webhookNotFound(id: string): ApiError {

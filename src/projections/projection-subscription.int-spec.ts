@@ -8,8 +8,12 @@ import { checkpointOf, type FeedEnvelope } from '../event-store/event-envelope.j
 import { EventRegistry } from '../event-store/event-registry.js';
 import { EventStore, type AppendOptions } from '../event-store/event-store.js';
 import { compareCheckpoints, type LogCheckpoint, type RecordedEvent } from '../event-store/event-types.js';
+import { AdvisoryLocks } from '../database/advisory-locks.js';
+import type { Subscription } from '../event-store/subscription/subscription.js';
 import type { Projection, TableMap } from './projection.js';
-import { ProjectionRunner } from './projection-runner.js';
+import { projectionSubscription } from './projection-subscription.js';
+
+type ProjectionRunner = Subscription<LogCheckpoint>;
 
 class Counted {
   static readonly type = 'Counted';
@@ -71,12 +75,14 @@ function envelopesOf(events: readonly RecordedEvent[], previous: LogCheckpoint):
   return events.map((recorded, i) => ({ ...recorded, previous: i === 0 ? previous : checkpointOf(events[i - 1]) }));
 }
 
-describe('ProjectionRunner on PostgreSQL', () => {
+describe('A projection subscription on PostgreSQL', () => {
   let fixture: DatabaseFixture;
   let db: Database;
   let store: EventStore;
   let scenarios = 0;
   const started: ProjectionRunner[] = [];
+  // One per runner: each plays an app instance of its own (a session's advisory locks are re-entrant).
+  const locks: AdvisoryLocks[] = [];
 
   beforeAll(async () => {
     // The runners log their failures and takeovers; here those are the point of the tests, not news.
@@ -90,6 +96,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
 
   afterEach(async () => {
     await Promise.all(started.splice(0).map((runner) => runner.stop()));
+    await Promise.all(locks.splice(0).map((instanceLocks) => instanceLocks.close()));
   });
 
   afterAll(() => fixture.close());
@@ -139,8 +146,11 @@ describe('ProjectionRunner on PostgreSQL', () => {
       projection,
       progress,
       runner(database: Database = options.database ?? db): ProjectionRunner {
-        const runner = new ProjectionRunner(projection, database, store, {
+        const instanceLocks = new AdvisoryLocks(database.pool.options, 50);
+        locks.push(instanceLocks);
+        const runner = projectionSubscription(projection, database, store, {
           batchSize: options.batchSize ?? 100,
+          locks: instanceLocks,
           lockRetryMs: 50,
           maxBackoffMs: 200,
           onProgress: (_name, checkpoint) => progress.push(checkpoint),
@@ -177,7 +187,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     await waitUntil(
       () => {
         if (runner.status !== 'live') return false;
-        if (newest === undefined || compareCheckpoints(runner.checkpoint, newest) >= 0) return true;
+        if (newest === undefined || compareCheckpoints(runner.position!, newest) >= 0) return true;
         runner.nudge();
         return false;
       },
@@ -193,7 +203,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
   }
 
   async function reached(runner: ProjectionRunner, target: { transactionId: string; position: number }): Promise<void> {
-    await waitUntil(() => compareCheckpoints(runner.checkpoint, checkpointOf(target)) >= 0, {
+    await waitUntil(() => compareCheckpoints(runner.position!, checkpointOf(target)) >= 0, {
       what: `${runner.name} reaches position ${target.position}`,
     });
   }
@@ -203,7 +213,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     let checkpoint = from;
     const publish = async (runners: readonly ProjectionRunner[]): Promise<RecordedEvent[]> => {
       const events = await readEverything(checkpoint);
-      for (const envelope of envelopesOf(events, checkpoint)) for (const runner of runners) runner.deliver(envelope);
+      for (const envelope of envelopesOf(events, checkpoint)) for (const runner of runners) runner.offer(envelope);
       if (events.length > 0) checkpoint = checkpointOf(last(events));
       return events;
     };
@@ -220,7 +230,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     const s = await scenario();
     const runner = s.runner();
     await startLive(runner);
-    const from = runner.checkpoint;
+    const from = runner.position!;
     expect(from).toEqual(await store.headCheckpoint());
 
     await s.append('a', 3);
@@ -231,16 +241,16 @@ describe('ProjectionRunner on PostgreSQL', () => {
     expect(events).toHaveLength(10);
     const envelopes = envelopesOf(events, from);
     for (const envelope of envelopes) {
-      runner.deliver(envelope);
-      runner.deliver(envelope);
+      runner.offer(envelope);
+      runner.offer(envelope);
     }
     await reached(runner, last(events));
 
-    for (const envelope of envelopes) runner.deliver(envelope);
+    for (const envelope of envelopes) runner.offer(envelope);
     // Queued behind the redelivered batch: once it is applied, the batch before it has been dealt with.
     await s.append('d', 1);
     const [closing] = await readCommitted(checkpointOf(last(events)), 1);
-    runner.deliver({ ...closing, previous: checkpointOf(last(events)) });
+    runner.offer({ ...closing, previous: checkpointOf(last(events)) });
     await reached(runner, closing);
 
     expect(await s.seen()).toEqual(rowsOf([...events, closing]));
@@ -257,13 +267,13 @@ describe('ProjectionRunner on PostgreSQL', () => {
     const s = await scenario();
     const runner = s.runner();
     await startLive(runner);
-    const from = runner.checkpoint;
+    const from = runner.position!;
     for (let i = 0; i < 5; i++) await s.append(`gap-${i}`, 1);
     const first = await readCommitted(from, 5);
     expect(first).toHaveLength(5);
 
     // Only the fourth arrives: its `previous` is the third, which the runner has not seen.
-    runner.deliver(envelopesOf(first, from)[3]);
+    runner.offer(envelopesOf(first, from)[3]);
     await reached(runner, last(first));
     expect(await s.seen()).toEqual(rowsOf(first));
 
@@ -273,8 +283,8 @@ describe('ProjectionRunner on PostgreSQL', () => {
     const second = await readCommitted(checkpointOf(last(first)), 3);
     expect(second).toHaveLength(3);
     const envelopes = envelopesOf(second, checkpointOf(last(first)));
-    runner.deliver(envelopes[0]);
-    runner.deliver(envelopes[2]);
+    runner.offer(envelopes[0]);
+    runner.offer(envelopes[2]);
     await reached(runner, last(second));
 
     expect(await s.seen()).toEqual(rowsOf([...first, ...second]));
@@ -286,7 +296,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     const s = await scenario();
     const runner = s.runner();
     await startLive(runner);
-    const from = runner.checkpoint;
+    const from = runner.position!;
     const feed = testFeed(from);
 
     const slow = await db.pool.connect();
@@ -305,13 +315,13 @@ describe('ProjectionRunner on PostgreSQL', () => {
 
       expect(await feed.publish([runner])).toEqual([]);
       await letItRead(runner);
-      expect(runner.checkpoint).toEqual(from);
+      expect(runner.position!).toEqual(from);
       expect(await s.seen()).toEqual([]);
 
       await late.query('COMMIT');
       expect(await feed.publish([runner])).toEqual([]);
       await letItRead(runner);
-      expect(runner.checkpoint).toEqual(from);
+      expect(runner.position!).toEqual(from);
       expect(await s.seen()).toEqual([]);
 
       await slow.query('COMMIT');
@@ -333,7 +343,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     const s = await scenario();
     const runner = s.runner();
     await startLive(runner);
-    const from = runner.checkpoint;
+    const from = runner.position!;
     s.projection.failOn = 3;
 
     // Events 1 and 2 share the failing batch with 3: they are written, then rolled back with it.
@@ -343,7 +353,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     runner.nudge();
     await waitUntil(() => runner.status === 'failed', { what: 'the runner fails' });
     expect(runner.lastError).toBe('refusing event 3');
-    expect(runner.checkpoint).toEqual(from);
+    expect(runner.position!).toEqual(from);
     expect(await storedCheckpoint(s.projection.name)).toEqual(from);
     expect(await s.seen()).toEqual([]);
 
@@ -351,12 +361,12 @@ describe('ProjectionRunner on PostgreSQL', () => {
     await s.append('a', 1);
     const all = await readCommitted(from, 6);
     expect(all.map((e) => (e.event as Counted).data.n)).toEqual([1, 2, 3, 4, 5, 6]);
-    for (const envelope of envelopesOf(all, from)) runner.deliver(envelope);
+    for (const envelope of envelopesOf(all, from)) runner.offer(envelope);
     runner.nudge();
     const refusals = s.projection.errors.length;
     await waitUntil(() => s.projection.errors.length >= refusals + 2, { what: 'two more attempts fail' });
     await waitUntil(() => runner.status === 'failed', { what: 'the runner is failed again' });
-    expect(runner.checkpoint).toEqual(from);
+    expect(runner.position!).toEqual(from);
     expect(await storedCheckpoint(s.projection.name)).toEqual(from);
     expect(await s.seen()).toEqual([]);
 
@@ -380,7 +390,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     expect([first.isLeader, second.isLeader].filter(Boolean)).toHaveLength(1);
     expect(standby.status).toBe('standby');
     await caughtUp(leader);
-    const from = leader.checkpoint;
+    const from = leader.position!;
     const feed = testFeed(from);
 
     let writing = true;
@@ -432,7 +442,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     await startLive(leader);
     await standby.start();
     expect(standby.isLeader).toBe(false);
-    const from = leader.checkpoint;
+    const from = leader.position!;
     const feed = testFeed(from);
 
     const holders = await db.query<{ pid: number }>(
@@ -457,7 +467,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     const s = await scenario({ batchSize: 4 });
     const before = s.runner();
     await startLive(before);
-    const from = before.checkpoint;
+    const from = before.position!;
     const feed = testFeed(from);
     await s.append('a', 2);
     const applied = await feed.publishUntil([before], 2);
@@ -495,10 +505,11 @@ describe('ProjectionRunner on PostgreSQL', () => {
       await standby.start();
       expect(standby.status).toBe('standby');
 
+      // The lock comes free while the standby's pool is taken: its next attempt wins the lock, then waits for a connection.
       const door = await narrowDb.pool.connect();
+      await leader.stop();
       await waitUntil(() => narrowDb.pool.waitingCount === 1, { what: 'the standby waits for a connection to try again' });
       await standby.stop();
-      await leader.stop();
       door.release();
       await waitUntil(() => narrowDb.pool.idleCount === 1 || standby.isLeader, { what: 'the standby gets its connection' });
 
@@ -509,6 +520,7 @@ describe('ProjectionRunner on PostgreSQL', () => {
     } finally {
       // Stopped (again) before its pool ends: a pool waits for every connection still checked out.
       await Promise.all(started.splice(0).map((runner) => runner.stop()));
+      await Promise.all(locks.splice(0).map((instanceLocks) => instanceLocks.close()));
       await narrow.destroy();
     }
   });
