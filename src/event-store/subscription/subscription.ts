@@ -1,51 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import type { AdvisoryLocks } from '../../database/advisory-locks.js';
-import type { Database } from '../../database/database.js';
 import type { FeedEnvelope } from '../event-envelope.js';
 import type { RecordedEvent } from '../event-types.js';
 import type { SubscriptionCursor } from './subscription-cursor.js';
+import { Leadership } from './leadership.js';
 import { CheckpointMoved, SubscriberGone } from './subscription-errors.js';
+import type { SubscriptionOptions, SubscriptionStatus } from './subscription-options.js';
 
-export type SubscriptionStatus = 'starting' | 'standby' | 'catching-up' | 'live' | 'failed' | 'stopped';
-
-export interface HandleContext {
-  /** Aborted when the subscription stops or loses its lead: a long handler (a webhook's retries) ends early. */
-  readonly signal: AbortSignal;
-  /** The subscription's own connection, when it holds one (see SubscriptionOptions.ownConnection). */
-  readonly connection?: PoolClient;
-}
-
-/** What a subscriber does with the events, in log order, each batch following on from `from`. */
-export interface SubscriptionHandler<P> {
-  handle(events: readonly RecordedEvent[], from: P, context: HandleContext): Promise<void>;
-}
-
-export interface SubscriptionOptions<P> {
-  readonly name: string;
-  readonly handler: SubscriptionHandler<P>;
-  /**
-   * Where the subscriber stands: read at start, on taking the lead, after a
-   * failure and whenever its checkpoint moved elsewhere. Omitted when the
-   * caller hands start() a cursor (a live client's resume point).
-   */
-  readonly open?: (connection: PoolClient | undefined) => Promise<SubscriptionCursor<P>>;
-  /** The most delivered events handled in one call. */
-  readonly batchSize: number;
-  /**
-   * Delivered events held before the subscription gives up on them: 'replay'
-   * reads the store instead; `fail` ends the subscription with that reason.
-   */
-  readonly inbox: { readonly max: number; readonly whenFull: 'replay' | { readonly fail: string } };
-  /** Runs in the one instance holding this lock; the others stand by and try again every `retryMs`. */
-  readonly leadership?: { readonly locks: AdvisoryLocks; readonly lock: string; readonly retryMs: number };
-  /** Holds a pooled connection while running: its reads and writes never wait behind the requests queued for the pool. */
-  readonly ownConnection?: Database;
-  /** Omitted: the first failure ends the subscription (onFailure hears why). Given: retried after this delay. */
-  readonly retryDelayMs?: (failures: number) => number;
-  readonly onFailure?: (error: Error, failures: number) => void;
-  readonly logger?: Logger;
-}
+export type { HandleContext, SubscriptionHandler, SubscriptionOptions, SubscriptionStatus } from './subscription-options.js';
 
 /**
  * The one way anything here follows the event log: a named subscriber that
@@ -70,7 +32,7 @@ export class Subscription<P> {
   private reopenWanted = false;
   private working: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private unsubscribeLost: (() => void) | undefined;
+  private leadership: Leadership | undefined;
   private paused = 0;
   private stopped = false;
 
@@ -105,18 +67,34 @@ export class Subscription<P> {
     this.stopped = false;
     this.cursor = cursor;
     const { leadership } = this.options;
-    if (leadership) {
-      this.unsubscribeLost = leadership.locks.onLost(() => void this.lostLead());
-      await this.tryToLead();
-    } else {
+    if (!leadership) {
       await this.begin();
+      return;
     }
+    this.leadership = new Leadership(
+      leadership,
+      {
+        begin: async () => {
+          this.cursor = undefined;
+          const begun = await this.begin();
+          if (begun) this.logger.log(`Running here from ${where(this.position)}`);
+          return begun;
+        },
+        end: () => this.standDown(),
+        standBy: () => {
+          if (!this.stopped) this.statusValue = 'standby';
+        },
+      },
+      this.logger,
+    );
+    await this.leadership.start();
   }
 
   async stop(): Promise<void> {
     this.end();
     await this.working;
-    await this.resign(true);
+    await this.resign();
+    await this.leadership?.stop();
     this.statusValue = 'stopped';
   }
 
@@ -171,8 +149,11 @@ export class Subscription<P> {
 
   /** Starts running here; false when stop() landed meanwhile. */
   private async begin(): Promise<boolean> {
+    // A term that ended with a lost lock may still be finishing a write: never run two at once.
+    // (No await when there is nothing to wait for: a live client's first replay starts in the same tick.)
+    if (this.working) await this.working;
     // A lost connection is noticed by the next statement on it (see failed()).
-    const connection = await this.options.ownConnection?.checkout(ignoreError);
+    const connection = this.options.ownConnection ? await this.options.ownConnection.checkout(ignoreError) : undefined;
     if (this.stopped) {
       connection?.release();
       return false;
@@ -278,8 +259,9 @@ export class Subscription<P> {
     this.options.onFailure?.(error, this.failures);
     if (this.connection && !(await this.connectionAlive())) {
       this.logger.warn(`Lost its database connection: ${error.message}`);
-      await this.resign(true);
-      this.scheduleLeadAttempt();
+      await this.resign();
+      this.statusValue = 'standby';
+      await this.leadership?.stepDown();
       return;
     }
     const { retryDelayMs } = this.options;
@@ -308,57 +290,16 @@ export class Subscription<P> {
     }
   }
 
-  private async tryToLead(): Promise<void> {
-    const leadership = this.options.leadership!;
-    if (this.stopped || this.leading) return;
-    try {
-      // A term that ended with a lost lock may still be finishing a write: never run two at once.
-      await this.working;
-      if (!(await leadership.locks.tryLock(leadership.lock))) {
-        this.statusValue = 'standby';
-        this.scheduleLeadAttempt();
-        return;
-      }
-      this.cursor = undefined;
-      if (this.stopped || !(await this.begin())) {
-        // stop() landed while the lock was being taken: give it straight back.
-        await leadership.locks.unlock(leadership.lock);
-        return;
-      }
-      this.logger.log(`Running here from ${where(this.position)}`);
-    } catch (error) {
-      this.lastErrorValue = (error as Error).message;
-      await this.resign(false);
-      // Taken but not run with (no connection, no checkpoint): held here, no instance would run it.
-      await leadership.locks.unlock(leadership.lock);
-      if (this.stopped) return;
-      this.statusValue = 'standby';
-      this.scheduleLeadAttempt();
-    }
-  }
-
-  private scheduleLeadAttempt(): void {
-    if (this.stopped || !this.options.leadership) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tryToLead(), this.options.leadership.retryMs);
-    this.timer.unref();
-  }
-
-  /** The lock's connection is gone, and the lock with it: another instance may be running this subscriber now. */
-  private async lostLead(): Promise<void> {
-    if (!this.leading) return;
-    this.logger.warn('Lost its lock: standing by until it can take it again');
+  /** The lead is gone: the work in hand ends, then the connection goes back. */
+  private async standDown(): Promise<void> {
     this.term?.abort();
     await this.working;
-    await this.resign(false);
-    this.statusValue = 'standby';
-    this.scheduleLeadAttempt();
+    await this.resign();
   }
 
   private end(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.unsubscribeLost?.();
     this.inbox.length = 0;
     this.term?.abort();
   }
@@ -366,22 +307,19 @@ export class Subscription<P> {
   /** stop() from inside the work itself, which must not wait for itself to finish. */
   private async endHere(): Promise<void> {
     this.end();
-    await this.resign(true);
+    await this.resign();
+    await this.leadership?.stop();
     this.statusValue = 'stopped';
   }
 
   /** Gives up running here; never while the work still uses the connection (the callers see to that). */
-  private async resign(unlock: boolean): Promise<void> {
-    const wasLeading = this.leading;
+  private async resign(): Promise<void> {
     this.leading = false;
     this.inbox.length = 0;
     this.term?.abort();
     const connection = this.connection;
     this.connection = undefined;
     connection?.release(!(await isClean(connection)));
-    if (wasLeading && unlock && this.options.leadership) {
-      await this.options.leadership.locks.unlock(this.options.leadership.lock);
-    }
   }
 }
 
