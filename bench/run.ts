@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       const opened = await openStore(benchConfig(storeDb.url));
       Object.assign(result, await ceilingAndAppend(opened.db, opened.store, STORE_LEVEL_MS));
       step('store: loading a 1,000-event order with and without a snapshot');
-      result.snapshot = await snapshotSpeedup(opened.store, opened.repository);
+      result.snapshot = await snapshotSpeedup(opened.store, opened.snapshots, opened.repository);
       result.snapshotSpeedup = result.snapshot.speedup;
       await opened.close();
       await server.dropDatabase(storeDb.name);

@@ -1,13 +1,12 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { StaffToken } from './common/auth/staff-token.js';
-import { StaffGuard } from './common/auth/staff.guard.js';
-import { Clock } from './common/clock.js';
+import { AuthModule } from './common/auth/auth.module.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
-import { IdempotencyStore } from './common/idempotency/idempotency.store.js';
 import { AppConfig } from './config/app-config.js';
+import { AppConfigModule } from './config/app-config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { EventSchemasModule } from './event-schemas/event-schemas.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { LiveModule } from './live/live.module.js';
 import { MenuModule } from './menu/menu.module.js';
@@ -16,18 +15,6 @@ import { OrdersModule } from './orders/orders.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
-@Global()
-@Module({})
-class ConfigModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: ConfigModule,
-      providers: [{ provide: AppConfig, useValue: config }, Clock, StaffToken, IdempotencyStore],
-      exports: [AppConfig, Clock, StaffToken, IdempotencyStore],
-    };
-  }
-}
-
 /** The composition root: which modules make up the app, nothing else. */
 @Module({})
 export class AppModule {
@@ -35,9 +22,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        AppConfigModule.forRoot(config),
         OpsModule.forRoot(config, ops),
         CqrsModule.forRoot(),
+        AuthModule,
         DatabaseModule,
         EventStoreModule,
         ProjectionsModule,
@@ -45,11 +33,9 @@ export class AppModule {
         OrdersModule,
         LiveModule,
         WebhooksModule,
+        EventSchemasModule,
       ],
-      providers: [
-        { provide: APP_GUARD, useClass: StaffGuard },
-        { provide: APP_FILTER, useClass: ErrorFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };
   }
 }

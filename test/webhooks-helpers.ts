@@ -36,7 +36,17 @@ export async function registerWebhook(
   extra: Record<string, unknown> = {},
 ): Promise<{ id: string; secret: string; position: number }> {
   const store = t.app.get(EventStore);
-  await waitUntil(async () => (await store.countAfter(await store.headCheckpoint())) === 0, { what: 'the log has settled' });
+  const db = t.app.get(Database);
+  // Settled: no event lies past the newest checkpoint a reader can stand on (no open transaction holds one back).
+  const eventsPast = async (): Promise<number> => {
+    const head = await store.headCheckpoint();
+    const [row] = await db.query<{ count: string }>(
+      'SELECT count(*) AS count FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)',
+      [head.transactionId, head.position],
+    );
+    return Number(row.count);
+  };
+  await waitUntil(async () => (await eventsPast()) === 0, { what: 'the log has settled' });
   const res = await t.http().post('/admin/webhooks').set(t.staff).send({ url: receiver.url, eventTypes, ...extra });
   if (res.status !== 201) throw new Error(`registering a webhook failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;

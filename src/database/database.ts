@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import pg, { type Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 // A calendar date stays the 'YYYY-MM-DD' it is, instead of a Date at local midnight.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
@@ -9,6 +10,16 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 export type Queryable = Pick<PoolClient, 'query'>;
 
 const statementNames = new Map<string, string>();
+
+/**
+ * The pg pool TypeORM opened: PostgresDriver's documented `master` (the pool of
+ * the primary). One pool for TypeORM's migrations and the app's own SQL.
+ */
+export function poolOf(dataSource: DataSource): Pool {
+  const { master } = dataSource.driver as PostgresDriver;
+  if (!master) throw new Error('The data source has no PostgreSQL pool: is it initialised, and of type postgres?');
+  return master as Pool;
+}
 
 /**
  * The query as a named statement: each connection parses and plans it once,
@@ -32,7 +43,7 @@ export class Database {
   readonly pool: Pool;
 
   constructor(readonly dataSource: DataSource) {
-    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+    this.pool = poolOf(dataSource);
   }
 
   async query<R extends QueryResultRow = any>(text: string, params: unknown[] = [], executor?: Queryable): Promise<R[]> {

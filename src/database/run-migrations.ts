@@ -1,5 +1,6 @@
-import pg, { type Pool } from 'pg';
+import pg from 'pg';
 import type { DataSource, Migration } from 'typeorm';
+import { poolOf } from './database.js';
 
 const LOCK = 'pizzeria:migrations';
 
@@ -11,7 +12,7 @@ const LOCK = 'pizzeria:migrations';
  * use (which may have a single connection), and goes with it.
  */
 export async function runMigrationsExclusively(dataSource: DataSource): Promise<Migration[]> {
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const pool = poolOf(dataSource);
   const client = new pg.Client({ ...pool.options, application_name: 'pizzeria-migrations' } as pg.ClientConfig);
   client.on('error', () => undefined);
   await client.connect();

@@ -1,6 +1,7 @@
 import { openDatabaseFixture, type DatabaseFixture } from '../../test/support/database-fixture.js';
 import { waitUntil } from '../../test/support/projection-helpers.js';
 import { EventRegistry } from './event-registry.js';
+import { SnapshotStore } from './snapshot-store.js';
 import { ConcurrencyError } from './event-store.errors.js';
 import { EventStore } from './event-store.js';
 import { LOG_START, type LogCheckpoint, type RecordedEvent } from './event-types.js';
@@ -21,10 +22,11 @@ class ThingRenamed {
 describe('EventStore on PostgreSQL', () => {
   let fixture: DatabaseFixture;
   let store: EventStore;
+  let registry: EventRegistry;
 
   beforeAll(async () => {
     fixture = await openDatabaseFixture();
-    const registry = new EventRegistry();
+    registry = new EventRegistry();
     registry.register(ThingHappened);
     registry.register(ThingRenamed, {
       1: ({ label }: { label: string }) => ({ name: label }),
@@ -298,10 +300,12 @@ describe('EventStore on PostgreSQL', () => {
   });
 
   it('keeps only the newest snapshot of a stream', async () => {
-    await store.writeSnapshot({ streamId: 'snap', version: 10, type: 'Thing', schemaVersion: 1, state: { n: 10 } });
-    await store.writeSnapshot({ streamId: 'snap', version: 5, type: 'Thing', schemaVersion: 1, state: { n: 5 } });
-    expect(await store.readSnapshot('snap')).toMatchObject({ version: 10, state: { n: 10 } });
-    await store.writeSnapshot({ streamId: 'snap', version: 20, type: 'Thing', schemaVersion: 1, state: { n: 20 } });
-    expect(await store.readSnapshot('snap')).toMatchObject({ version: 20, state: { n: 20 } });
+    const snapshots = new SnapshotStore(fixture.db, registry);
+    const newest = async () => (await snapshots.readFromSnapshot('snap', 1)).snapshot;
+    await snapshots.writeSnapshot({ streamId: 'snap', version: 10, type: 'Thing', schemaVersion: 1, state: { n: 10 } });
+    await snapshots.writeSnapshot({ streamId: 'snap', version: 5, type: 'Thing', schemaVersion: 1, state: { n: 5 } });
+    expect(await newest()).toMatchObject({ version: 10, state: { n: 10 } });
+    await snapshots.writeSnapshot({ streamId: 'snap', version: 20, type: 'Thing', schemaVersion: 1, state: { n: 20 } });
+    expect(await newest()).toMatchObject({ version: 20, state: { n: 20 } });
   });
 });

@@ -3,6 +3,7 @@ import { EventFeed } from './event-feed.js';
 import { EventRegistry } from './event-registry.js';
 import { EventStore } from './event-store.js';
 import { LogNotifier } from './log-notifier.js';
+import { SnapshotStore } from './snapshot-store.js';
 
 /**
  * The event log: the store, the registry of event types, and the one reader of
@@ -11,7 +12,7 @@ import { LogNotifier } from './log-notifier.js';
  */
 @Global()
 @Module({
-  providers: [EventRegistry, EventStore, LogNotifier, EventFeed],
-  exports: [EventRegistry, EventStore, LogNotifier, EventFeed],
+  providers: [EventRegistry, EventStore, SnapshotStore, LogNotifier, EventFeed],
+  exports: [EventRegistry, EventStore, SnapshotStore, LogNotifier, EventFeed],
 })
 export class EventStoreModule {}

@@ -1,27 +1,16 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Database, prepared, type Queryable } from '../database/database.js';
-import { Metrics } from '../ops/metrics/metrics.js';
 import { AppendBatcher, type BatchedAppend, type StoredRow } from './append-batcher.js';
-import { uuidV7 } from './uuid-v7.js';
+import { EventLog } from './event-log.js';
 import { EventRegistry } from './event-registry.js';
+import { toRecorded, type EventRow } from './event-rows.js';
 import { ConcurrencyError } from './event-store.errors.js';
+import type { AppendResult, EventMetadata, RecordedEvent, StorableEvent } from './event-types.js';
 import { EVENTS_APPENDED } from './log-notifier.js';
-import {
-  compareCheckpoints,
-  LOG_START,
-  type AppendResult,
-  type EventMetadata,
-  type LogCheckpoint,
-  type RecordedEvent,
-  type StorableEvent,
-} from './event-types.js';
+import { uuidV7 } from './uuid-v7.js';
 
 const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
 
-// The transaction id goes out as text, under its own name: an ORDER BY must then
-// name events.transaction_id, or it sorts by the text ('10' < '9') and uses no index.
-const COLUMNS = `event_id, stream_id, version, position, transaction_id::text AS transaction_id,
-  type, schema_version, data, metadata, occurred_at`;
 const APPEND = `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
   SELECT e.event_id, $1, e.version, e.type, e.schema_version, e.data::jsonb, $7::jsonb, $8
     FROM unnest($2::uuid[], $3::int[], $4::text[], $5::int[], $6::text[]) AS e(event_id, version, type, schema_version, data)
@@ -57,47 +46,6 @@ const ANNOUNCE = `SELECT set_config('synchronous_commit', 'off', true), pg_notif
 // Under load one wake-up every few milliseconds serves all the appends in between.
 const ANNOUNCE_GAP_MS = 5;
 
-interface EventRow {
-  event_id: string;
-  stream_id: string;
-  version: number;
-  position: string | number;
-  transaction_id: string;
-  type: string;
-  schema_version: number;
-  data?: unknown;
-  metadata: EventMetadata;
-  occurred_at: Date | string;
-}
-
-/**
- * occurred_at as json writes a UTC timestamp ('2026-11-30T03:29:41.123456', the
- * fraction optional, of up to six digits) into the ISO 8601 string in
- * milliseconds that Date#toISOString gives, without building a Date per event.
- */
-export function utcIso(text: string): string {
-  const length = text.length;
-  if (text[10] === 'T' && (length === 19 || (text[19] === '.' && length > 20 && length <= 26))) {
-    const fraction = length === 19 ? '000' : (text.slice(20) + '00').slice(0, 3);
-    return `${text.slice(0, 19)}.${fraction}Z`;
-  }
-  return new Date(`${text}Z`).toISOString();
-}
-
-/**
- * A page's rows in (transaction id, position) order. The subquery sorts them and
- * the outer select keeps that order; this only checks it, in one pass, and
- * sorts them should it ever not hold.
- */
-export function inLogOrder<R extends { transaction_id: string; position: number }>(rows: R[]): R[] {
-  const compare = (a: R, b: R) =>
-    compareCheckpoints({ transactionId: a.transaction_id, position: a.position }, { transactionId: b.transaction_id, position: b.position });
-  for (let i = 1; i < rows.length; i++) {
-    if (compare(rows[i - 1], rows[i]) > 0) return rows.sort(compare);
-  }
-  return rows;
-}
-
 export interface AppendOptions {
   metadata?: EventMetadata;
   occurredAt?: Date;
@@ -108,33 +56,35 @@ export interface AppendOptions {
   executor?: Queryable;
 }
 
-export interface Snapshot<S = unknown> {
-  streamId: string;
-  version: number;
-  type: string;
-  schemaVersion: number;
-  state: S;
+/** What the store tells whoever watches it (the metrics), without knowing who that is. */
+export interface AppendObserver {
+  appended(types: readonly string[]): void;
+  batchWritten(size: number): void;
 }
 
 /**
- * An append-only log of events in PostgreSQL. Generic: it knows streams,
- * versions and positions, never what the events mean.
+ * An append-only log of events in PostgreSQL, and its reader (EventLog).
+ * Generic: it knows streams, versions and positions, never what the events mean.
  */
 @Injectable()
-export class EventStore {
+export class EventStore extends EventLog {
   private readonly batcher: AppendBatcher;
 
-  constructor(
-    private readonly db: Database,
-    private readonly registry: EventRegistry,
-    @Optional() private readonly metrics?: Metrics,
-  ) {
+  private observer: AppendObserver | undefined;
+
+  constructor(db: Database, registry: EventRegistry) {
+    super(db, registry);
     this.batcher = new AppendBatcher({
       write: (batch) => this.writeBatch(batch),
       concurrency: appendConcurrency(db),
       maxBatch: MAX_BATCH,
-      onWritten: (batch) => this.metrics?.appendBatch(batch.length),
+      onWritten: (batch) => this.observer?.batchWritten(batch.length),
     });
+  }
+
+  /** One watcher at a time: ops' metrics. */
+  observe(observer: AppendObserver): void {
+    this.observer = observer;
   }
 
   /** A wake-up is on its way (see announceAppended), and whether appends since want another. */
@@ -196,7 +146,7 @@ export class EventStore {
     if (rows.length === 0) {
       throw new ConcurrencyError(streamId, expectedVersion, await this.currentVersion(streamId, options.executor));
     }
-    this.metrics?.appended(types);
+    this.observer?.appended(types);
     if (!options.executor) this.announceAppended();
     // Only what PostgreSQL chose comes back; the rest is what was sent.
     const recorded = rows
@@ -204,7 +154,7 @@ export class EventStore {
       .map((row) => {
         const i = row.version - expectedVersion - 1;
         const sent = { event_id: ids[i], stream_id: streamId, type: types[i], schema_version: schemaVersions[i] };
-        return this.toRecorded({ ...row, ...sent, metadata: JSON.parse(metadata), occurred_at: occurredAt }, events[i]);
+        return toRecorded(this.registry, { ...row, ...sent, metadata: JSON.parse(metadata), occurred_at: occurredAt }, events[i]);
       }) as RecordedEvent<E>[];
     return {
       streamId,
@@ -267,173 +217,6 @@ export class EventStore {
           if (this.announceAgain) this.announceAppended();
         }, ANNOUNCE_GAP_MS).unref();
       });
-  }
-
-  async currentVersion(streamId: string, executor?: Queryable): Promise<number> {
-    const [row] = await this.db.query<{ version: number | null }>(
-      'SELECT max(version) AS version FROM events WHERE stream_id = $1',
-      [streamId],
-      executor,
-    );
-    return row?.version ?? 0;
-  }
-
-  /** A stream's events in version order, optionally from a version and up to an instant. */
-  async readStream(
-    streamId: string,
-    options: { fromVersion?: number; toVersion?: number; toTime?: Date } = {},
-  ): Promise<RecordedEvent[]> {
-    const rows = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events
-        WHERE stream_id = $1 AND version >= $2 AND version <= $3
-          AND ($4::timestamptz IS NULL OR occurred_at <= $4)
-        ORDER BY version`,
-      [streamId, options.fromVersion ?? 1, options.toVersion ?? 2_147_483_647, options.toTime ?? null],
-    );
-    return rows.map((row) => this.toRecorded(row));
-  }
-
-  /**
-   * The global log after a checkpoint, in (transaction id, position) order, only
-   * from transactions older than every one still running. An append that began
-   * first and commits last is therefore never passed over: nothing behind it is
-   * returned until it has committed or rolled back.
-   */
-  async readAll(after: LogCheckpoint, limit: number, executor?: Queryable): Promise<RecordedEvent[]> {
-    return (await this.readAllPage(after, limit, executor)).events;
-  }
-
-  /**
-   * readAll, also telling whether committed events past the page were held back
-   * because an older transaction is still open (any transaction, even one that
-   * writes no events). A subscriber then reads again shortly, rather than
-   * waiting for a notification that the blocking transaction will never send.
-   */
-  async readAllPage(
-    after: LogCheckpoint,
-    limit: number,
-    executor?: Queryable,
-  ): Promise<{ events: RecordedEvent[]; heldBack: boolean }> {
-    // Each event as one json value: one string to parse per row, not one decoding per column, which
-    // on a rebuild's pages of thousands of events was most of the reader's CPU. Per row, not one
-    // json_agg for the page: a page-sized string lands in V8's large-object space, and under the
-    // app's heap cap that meant two to three times the full GCs.
-    const { rows: lines } = await (executor ?? this.db.pool).query<{ e: string }>(
-      `SELECT row_to_json(e)::text AS e FROM (
-         SELECT event_id, stream_id, version, position, transaction_id::text AS transaction_id, type, schema_version, data,
-                metadata, occurred_at AT TIME ZONE 'UTC' AS occurred_at,
-                transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AS safe
-           FROM events
-          WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-          ORDER BY events.transaction_id, events.position
-          LIMIT $3) e`,
-      [after.transactionId, after.position, limit],
-    );
-    const rows = inLogOrder<EventRow & { position: number; safe: boolean }>(lines.map((line) => JSON.parse(line.e)));
-    // In (transaction id, position) order every safe row comes before the first unsafe one.
-    const safe = rows.filter((row) => row.safe);
-    return { events: safe.map((row) => this.toRecorded(row)), heldBack: safe.length < rows.length };
-  }
-
-  /** The checkpoint of the event at a global position, or undefined if there is none. */
-  async checkpointAt(position: number): Promise<LogCheckpoint | undefined> {
-    const [row] = await this.db.query<{ transaction_id: string }>(
-      'SELECT transaction_id::text AS transaction_id FROM events WHERE position = $1',
-      [position],
-    );
-    return row ? { transactionId: row.transaction_id, position } : undefined;
-  }
-
-  /** The newest checkpoint a catch-up reader can safely stand on now. */
-  async headCheckpoint(): Promise<LogCheckpoint> {
-    const [row] = await this.db.query<{ transaction_id: string; position: string }>(
-      `SELECT transaction_id::text AS transaction_id, position FROM events
-        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1`,
-    );
-    return row ? { transactionId: row.transaction_id, position: Number(row.position) } : LOG_START;
-  }
-
-  /** Events in the log after a checkpoint, counted in the readers' order. */
-  async countAfter(after: LogCheckpoint): Promise<number> {
-    const [row] = await this.db.query<{ count: string }>(
-      'SELECT count(*) AS count FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)',
-      [after.transactionId, after.position],
-    );
-    return Number(row.count);
-  }
-
-  async headPosition(): Promise<number> {
-    const [row] = await this.db.query<{ position: string | null }>('SELECT max(position) AS position FROM events');
-    return Number(row?.position ?? 0);
-  }
-
-  /**
-   * A stream's snapshot, when it has one of the given schema version, and the
-   * events after it (all of them without one), in one round trip.
-   */
-  async readFromSnapshot<S>(
-    streamId: string,
-    snapshotSchemaVersion: number,
-  ): Promise<{ snapshot: Snapshot<S> | undefined; events: RecordedEvent[] }> {
-    const rows = await this.db.prepared<EventRow & { is_snapshot: boolean }>(
-      `WITH s AS (SELECT version, type, schema_version, state FROM snapshots WHERE stream_id = $1 AND schema_version = $2)
-       SELECT true AS is_snapshot, NULL::uuid AS event_id, $1 AS stream_id, version, NULL::bigint AS position,
-              NULL::text AS transaction_id, type, schema_version, state AS data, NULL::jsonb AS metadata, NULL::timestamptz AS occurred_at
-         FROM s
-       UNION ALL
-       SELECT false, ${COLUMNS} FROM events
-        WHERE stream_id = $1 AND version > coalesce((SELECT version FROM s), 0)`,
-      [streamId, snapshotSchemaVersion],
-    );
-    const snapshotRow = rows.find((row) => row.is_snapshot);
-    const snapshot = snapshotRow && {
-      streamId,
-      version: snapshotRow.version,
-      type: snapshotRow.type,
-      schemaVersion: snapshotRow.schema_version,
-      state: snapshotRow.data as S,
-    };
-    const events = rows.filter((row) => !row.is_snapshot).sort((a, b) => a.version - b.version);
-    return { snapshot, events: events.map((row) => this.toRecorded(row)) };
-  }
-
-  async readSnapshot<S>(streamId: string): Promise<Snapshot<S> | undefined> {
-    const [row] = await this.db.query<{ version: number; type: string; schema_version: number; state: S }>(
-      'SELECT version, type, schema_version, state FROM snapshots WHERE stream_id = $1',
-      [streamId],
-    );
-    return row
-      ? { streamId, version: row.version, type: row.type, schemaVersion: row.schema_version, state: row.state }
-      : undefined;
-  }
-
-  /** Keeps only the newest snapshot of a stream; an older one never overwrites it. */
-  async writeSnapshot(snapshot: Snapshot): Promise<void> {
-    await this.db.query(
-      `INSERT INTO snapshots (stream_id, version, type, schema_version, state)
-       VALUES ($1, $2, $3, $4, $5::jsonb)
-       ON CONFLICT (stream_id) DO UPDATE
-         SET version = excluded.version, type = excluded.type, schema_version = excluded.schema_version,
-             state = excluded.state, created_at = now()
-       WHERE snapshots.version < excluded.version OR snapshots.schema_version <> excluded.schema_version`,
-      [snapshot.streamId, snapshot.version, snapshot.type, snapshot.schemaVersion, JSON.stringify(snapshot.state)],
-    );
-  }
-
-  private toRecorded(row: EventRow, original?: StorableEvent): RecordedEvent {
-    return {
-      eventId: row.event_id,
-      streamId: row.stream_id,
-      version: row.version,
-      position: Number(row.position),
-      transactionId: row.transaction_id,
-      type: row.type,
-      storedSchemaVersion: row.schema_version,
-      occurredAt: typeof row.occurred_at === 'string' ? utcIso(row.occurred_at) : row.occurred_at.toISOString(),
-      metadata: row.metadata,
-      event: original ?? this.registry.revive(row.type, row.schema_version, row.data),
-    };
   }
 }
 

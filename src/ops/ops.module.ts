@@ -11,6 +11,7 @@ import { CommandMetrics } from './metrics/command-metrics.js';
 import { Metrics } from './metrics/metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ProjectionMetrics } from './metrics/projection-metrics.js';
+import { StoreMetrics } from './metrics/store-metrics.js';
 import { ProjectionStatusReader } from './projection-status.js';
 import { Drain } from './shutdown/drain.js';
 
@@ -42,6 +43,7 @@ export class OpsModule {
         Drain,
         HttpObserver,
         CommandMetrics,
+        StoreMetrics,
         ProjectionStatusReader,
         ProjectionMetrics,
         ReadinessIndicators,

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { EventStore } from '../event-store/event-store.js';
+import { SnapshotStore } from '../event-store/snapshot-store.js';
 import type { AppendResult, EventMetadata } from '../event-store/event-types.js';
 import type { Queryable } from '../database/database.js';
 import type { OrderEvent } from './domain/order-events.js';
@@ -22,6 +23,7 @@ export class OrderRepository {
 
   constructor(
     private readonly store: EventStore,
+    private readonly snapshots: SnapshotStore,
     private readonly config: AppConfig,
   ) {}
 
@@ -30,7 +32,7 @@ export class OrderRepository {
     const { snapshot, events } =
       options.useSnapshot === false
         ? { snapshot: undefined, events: await this.store.readStream(streamId) }
-        : await this.store.readFromSnapshot<PizzaOrderState>(streamId, SNAPSHOT_SCHEMA_VERSION);
+        : await this.snapshots.readFromSnapshot<PizzaOrderState>(streamId, SNAPSHOT_SCHEMA_VERSION);
     if (!snapshot && events.length === 0) return undefined;
     return PizzaOrder.fromHistory(
       events.map((recorded) => recorded.event as OrderEvent),
@@ -60,7 +62,7 @@ export class OrderRepository {
     const every = this.config.snapshotEvery;
     if (every <= 0 || Math.floor(from / every) === Math.floor(to / every)) return;
     try {
-      await this.store.writeSnapshot({
+      await this.snapshots.writeSnapshot({
         streamId: orderStreamId(order.id),
         version: to,
         type: SNAPSHOT_TYPE,

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { EventSchemasController } from './event-schemas.controller.js';
 import { WebhooksAdminController } from './webhooks-admin.controller.js';
 import { WebhooksService } from './webhooks.service.js';
 
-/** Integrations: outbound webhooks fed from the event log, and the published event schemas. */
+/** Outbound webhooks, each delivered from the event log by a subscription of its own. */
 @Module({
-  controllers: [WebhooksAdminController, EventSchemasController],
+  controllers: [WebhooksAdminController],
   providers: [WebhooksService],
 })
 export class WebhooksModule {}

@@ -1,4 +1,4 @@
-import { inLogOrder, utcIso } from './event-store.js';
+import { inLogOrder, utcIso } from './event-rows.js';
 
 describe('utcIso: occurred_at as a page of the log writes it, to the string a RecordedEvent carries', () => {
   it('gives what Date#toISOString gives, for every fraction PostgreSQL may write', () => {

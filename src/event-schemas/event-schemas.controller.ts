@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiReadErrors } from '../common/errors/api-error-responses.js';
 import { EventRegistry } from '../event-store/event-registry.js';
 import { JSON_SCHEMA_DIALECT } from '../event-store/json-schema.js';
-import { DELIVERY_SCHEMA } from './webhook-delivery.js';
+import { DELIVERY_SCHEMA } from '../webhooks/webhook-delivery.js';
 
 /**
  * The JSON Schema of every event type at every version the store can hold,
