@@ -7,7 +7,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { StaffToken } from './common/auth/staff-token.js';
 import { clientErrorHandler } from './common/http/client-error.js';
-import { ErrorFilter } from './common/errors/error.filter.js';
+import { errorBody } from './common/errors/error-body.js';
 import { correlationIdOf } from './common/http/request-context.js';
 import { registerJsonBodyParser } from './common/http/json-body.js';
 import { addSecurityHeaders } from './common/http/security-headers.js';
@@ -61,7 +61,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // What the router refuses before any hook runs (a path whose %-encoding is not UTF-8) gets the contract's shape too.
     frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {
-      const body = new ErrorFilter().toBody(error);
+      const body = errorBody(error);
       void reply.code(body.statusCode).send(body);
     },
     // What Node's HTTP parser refuses (headers too large, a broken request line) in the contract's shape too.

@@ -303,7 +303,7 @@ describe('read models through rebuilds, restarts and a second instance', () => {
         const history = await store.readStream(orderStreamId(earlier.orderId));
         const existing = PizzaOrder.fromHistory(history.map((e) => e.event as OrderEvent));
         existing.startCooking({ now });
-        const moved = await store.append(orderStreamId(earlier.orderId), existing.pullNewEvents(), existing.persistedVersion);
+        const moved = await store.append(orderStreamId(earlier.orderId), existing.pullNewEvents(), existing.expectedVersion);
         cooking = { orderId: earlier.orderId, version: moved.nextExpectedVersion, position: moved.lastPosition };
       } finally {
         await dataSource.destroy();

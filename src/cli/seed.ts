@@ -1,17 +1,9 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { parseArgs } from 'node:util';
 import { Clock } from '../common/clock.js';
-import { ApplyDiscountCommand } from '../orders/commands/apply-discount.command.js';
-import { CancelOrderCommand } from '../orders/commands/cancel-order.command.js';
-import { ConfirmOrderCommand } from '../orders/commands/confirm-order.command.js';
-import { DeliverOrderCommand } from '../orders/commands/deliver-order.command.js';
-import { DispatchOrderCommand } from '../orders/commands/dispatch-order.command.js';
-import type { PlaceOrderDto } from '../orders/commands/dto/place-order.dto.js';
-import { MarkReadyCommand } from '../orders/commands/mark-ready.command.js';
+import { ChangeOrderCommand } from '../orders/commands/change-order.command.js';
 import type { CommandContext, WriteResult } from '../orders/commands/order-command-runner.js';
-import { PayOrderCommand } from '../orders/commands/pay-order.command.js';
 import { PlaceOrderCommand } from '../orders/commands/place-order.command.js';
-import { StartCookingCommand } from '../orders/commands/start-cooking.command.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { runCli, UsageError, withAppContext } from './cli-app.js';
 import { ProgressBar } from './progress-bar.js';
@@ -72,24 +64,27 @@ await runCli('seed', async ({ config, say }) => {
 function command(action: SeedAction, orderId: string | undefined, context: CommandContext) {
   const id = orderId ?? '';
   switch (action.kind) {
-    case 'place':
-      return new PlaceOrderCommand({ customer: action.customer, items: action.items, fulfilment: action.fulfilment, notes: action.notes } as PlaceOrderDto, context);
+    case 'place': {
+      const { customer } = action;
+      const input = { customer: { ...customer, address: customer.address ?? null }, items: action.items, fulfilment: action.fulfilment, notes: action.notes ?? null };
+      return new PlaceOrderCommand(input, context);
+    }
     case 'confirm':
-      return new ConfirmOrderCommand(id, { estimatedReadyAt: action.estimatedReadyAt, kitchenNotes: action.kitchenNotes }, context);
+      return new ChangeOrderCommand('confirm', id, { estimatedReadyAt: action.estimatedReadyAt, kitchenNotes: action.kitchenNotes ?? null }, context);
     case 'discount':
-      return new ApplyDiscountCommand(id, { code: action.code }, context);
+      return new ChangeOrderCommand('discount', id, { code: action.code }, context);
     case 'pay':
-      return new PayOrderCommand(id, { method: action.method }, context);
+      return new ChangeOrderCommand('pay', id, { method: action.method, transactionId: null }, context);
     case 'start-cooking':
-      return new StartCookingCommand(id, {}, context);
+      return new ChangeOrderCommand('startCooking', id, {}, context);
     case 'ready':
-      return new MarkReadyCommand(id, {}, context);
+      return new ChangeOrderCommand('ready', id, {}, context);
     case 'dispatch':
-      return new DispatchOrderCommand(id, { courier: action.courier }, context);
+      return new ChangeOrderCommand('dispatch', id, { courier: action.courier }, context);
     case 'deliver':
-      return new DeliverOrderCommand(id, {}, context);
+      return new ChangeOrderCommand('deliver', id, {}, context);
     case 'cancel':
-      return new CancelOrderCommand(id, { reason: action.reason }, context);
+      return new ChangeOrderCommand('cancel', id, { reason: action.reason }, context);
     default: {
       const unknown: never = action;
       throw new Error(`Unknown seed action ${JSON.stringify(unknown)}`);

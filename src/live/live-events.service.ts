@@ -1,6 +1,6 @@
-import { HttpStatus, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiError } from '../common/errors/api-error.js';
+import { AppError } from '../common/errors/app-error.js';
 import { checkpointOf, type FeedEnvelope } from '../event-store/event-envelope.js';
 import { EventFeed } from '../event-store/event-feed.js';
 import { EventStore } from '../event-store/event-store.js';
@@ -15,6 +15,7 @@ import type { Subscription } from '../event-store/subscription/subscription.js';
 import { isOrderId, isOrderStream, orderIdOf, orderStreamId } from '../orders/order-stream.js';
 import { liveSubscription } from './live-subscription.js';
 import { SseStream } from './sse-stream.js';
+import { orderNotFound } from '../orders/domain/order-errors.js';
 
 const HEARTBEAT_MS = 15_000;
 /** Open streams per instance; each is cheap, but an unauthenticated client can open them. */
@@ -101,9 +102,9 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
    */
   async open(reply: FastifyReply, request: LiveRequest): Promise<void> {
     if (this.streams.size >= MAX_STREAMS) {
-      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'LIVE_STREAMS_EXHAUSTED', 'Too many live connections right now: try again shortly');
+      throw new AppError('LIVE_STREAMS_EXHAUSTED', 'Too many live connections right now: try again shortly');
     }
-    if (request.orderId !== undefined && !isOrderId(request.orderId)) throw ApiError.orderNotFound(request.orderId);
+    if (request.orderId !== undefined && !isOrderId(request.orderId)) throw orderNotFound(request.orderId);
     const streamId = request.orderId === undefined ? undefined : orderStreamId(request.orderId);
 
     const stream = new SseStream(reply.raw, replyHeaders(reply));
@@ -159,7 +160,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   /** "From now", for one order, is after the last event of its stream the store holds. */
   private async streamCursor(streamId: string, after: number | undefined): Promise<StreamCursor> {
     const events = await this.store.readStream(streamId);
-    if (events.length === 0) throw ApiError.orderNotFound(orderIdOf(streamId));
+    if (events.length === 0) throw orderNotFound(orderIdOf(streamId));
     if (after === undefined) return new StreamCursor(this.store, streamId, events[events.length - 1].version);
     if (after === 0) return new StreamCursor(this.store, streamId, 0);
     const own = events.find((event) => event.position === after);
@@ -203,8 +204,8 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function unknownPosition(position: number): ApiError {
-  return ApiError.validation([`Last-Event-ID ${position} is not the position of a stored event`]);
+function unknownPosition(position: number): AppError {
+  return AppError.validation([`Last-Event-ID ${position} is not the position of a stored event`]);
 }
 
 /** The headers Fastify holds for the reply (helmet's, X-Correlation-Id): a hijacked reply would drop them. */

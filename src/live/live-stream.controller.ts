@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpStatus, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -6,7 +6,7 @@ import { MayBeOmitted } from '../common/http/may-be-omitted.js';
 import type { FastifyReply } from 'fastify';
 import { StaffToken } from '../common/auth/staff-token.js';
 import { StaffOptional } from '../common/auth/staff.guard.js';
-import { ApiError } from '../common/errors/api-error.js';
+import { AppError } from '../common/errors/app-error.js';
 import { ApiReadErrors } from '../common/errors/api-error-responses.js';
 import { LiveEventsService } from './live-events.service.js';
 
@@ -90,13 +90,11 @@ export class LiveStreamController {
     const verdict = this.staffToken.check(authorization);
     if (verdict === 'staff') return;
     if (verdict === 'missing') {
-      throw new ApiError(
-        HttpStatus.UNAUTHORIZED,
-        'STAFF_TOKEN_MISSING',
+      throw new AppError('STAFF_TOKEN_MISSING',
         'The stream of every event needs a staff token (Authorization: Bearer <token>, or ?token=); customers pass ?orderId=',
       );
     }
-    throw new ApiError(HttpStatus.FORBIDDEN, 'STAFF_TOKEN_INVALID', 'The staff token is not valid');
+    throw new AppError('STAFF_TOKEN_INVALID', 'The staff token is not valid');
   }
 
   /** The browser's own Last-Event-ID (sent on every reconnect) wins over the query's first-connection value. */
@@ -104,7 +102,7 @@ export class LiveStreamController {
     const value = header?.trim();
     if (value === undefined || value === '') return fromQuery;
     if (!POSITION.test(value)) {
-      throw ApiError.validation(['Last-Event-ID must be the position of the last event the client has']);
+      throw AppError.validation(['Last-Event-ID must be the position of the last event the client has']);
     }
     return Number(value);
   }

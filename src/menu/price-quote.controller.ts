@@ -1,16 +1,19 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, PickType } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { MayBeOmitted } from '../common/http/may-be-omitted.js';
 import { ApiWriteErrors } from '../common/errors/api-error-responses.js';
-import { ApiError } from '../common/errors/api-error.js';
-import { PlaceOrderDto } from '../orders/commands/dto/place-order.dto.js';
+import { AppError } from '../common/errors/app-error.js';
+import { BasketItems, OrderItemDto } from './basket.dto.js';
 import { findDiscount } from './discount-codes.js';
 import { computeDiscountCents, priceItems, type PricedItem } from './pricing.js';
 
 /** The basket of POST /orders, validated by the same rules, and an optional code. */
-export class PriceQuoteDto extends PickType(PlaceOrderDto, ['items'] as const) {
+export class PriceQuoteDto {
+  @BasketItems()
+  items!: OrderItemDto[];
+
   @ApiPropertyOptional({ description: 'A discount code to price in', example: 'WELCOME10' })
   @MayBeOmitted()
   @IsString()
@@ -55,7 +58,7 @@ export class PriceQuoteController {
     let discountCents = 0;
     if (body.discountCode !== undefined) {
       const discount = findDiscount(body.discountCode);
-      if (!discount) throw new ApiError(HttpStatus.BAD_REQUEST, 'DISCOUNT_CODE_UNKNOWN', `There is no discount code ${body.discountCode}`);
+      if (!discount) throw new AppError('DISCOUNT_CODE_UNKNOWN', `There is no discount code ${body.discountCode}`);
       discountCents = computeDiscountCents(discount, subtotalCents);
     }
     return { items, subtotalCents, discountCents, totalCents: subtotalCents - discountCents };

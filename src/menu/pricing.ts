@@ -2,6 +2,10 @@ import type { Discount } from './discount-codes.js';
 import { MenuError } from './menu-error.js';
 import { MENU, PIZZA_SIZES, type MenuTopping, type PizzaSize } from './menu.data.js';
 
+/** How many of one line a basket may hold. */
+export const MIN_ITEM_QUANTITY = 1;
+export const MAX_ITEM_QUANTITY = 20;
+
 export interface ItemRequest {
   pizzaId: string;
   size: string;

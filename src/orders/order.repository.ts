@@ -44,7 +44,7 @@ export class OrderRepository {
     order: PizzaOrder,
     options: { metadata: EventMetadata; occurredAt: Date; executor?: Queryable },
   ): Promise<AppendResult<OrderEvent>> {
-    const expectedVersion = order.persistedVersion;
+    const expectedVersion = order.expectedVersion;
     const events = order.pullNewEvents();
     const result = await this.store.append(orderStreamId(order.id), events, expectedVersion, options);
     if (!options.executor) await this.snapshotIfDue(order, expectedVersion, result.nextExpectedVersion);

@@ -1,17 +1,12 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { EventRegistry } from '../event-store/event-registry.js';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { ApplyDiscountHandler } from './commands/apply-discount.command.js';
-import { CancelOrderHandler } from './commands/cancel-order.command.js';
-import { ConfirmOrderHandler } from './commands/confirm-order.command.js';
-import { DeliverOrderHandler } from './commands/deliver-order.command.js';
-import { DispatchOrderHandler } from './commands/dispatch-order.command.js';
-import { MarkReadyHandler } from './commands/mark-ready.command.js';
+import { ChangeOrderHandler } from './commands/change-order.command.js';
 import { OrderCommandRunner } from './commands/order-command-runner.js';
+import { WrittenOrderHeaders } from './commands/written-order-headers.js';
+import { IdempotentWrite } from '../common/idempotency/idempotent-write.js';
 import { OrderCommandsController } from './commands/order-commands.controller.js';
-import { PayOrderHandler } from './commands/pay-order.command.js';
 import { PlaceOrderHandler } from './commands/place-order.command.js';
-import { StartCookingHandler } from './commands/start-cooking.command.js';
 import { OrderRepository } from './order.repository.js';
 import { registerOrderEvents } from './order-stream.js';
 import { AnalyticsProjection } from './projections/analytics.projection.js';
@@ -25,17 +20,7 @@ import { GetOrderHandler } from './queries/get-order.query.js';
 import { ListOrdersHandler } from './queries/list-orders.query.js';
 import { OrderQueriesController } from './queries/order-queries.controller.js';
 
-const COMMAND_HANDLERS = [
-  PlaceOrderHandler,
-  ConfirmOrderHandler,
-  PayOrderHandler,
-  ApplyDiscountHandler,
-  StartCookingHandler,
-  MarkReadyHandler,
-  DispatchOrderHandler,
-  DeliverOrderHandler,
-  CancelOrderHandler,
-];
+const COMMAND_HANDLERS = [PlaceOrderHandler, ChangeOrderHandler];
 const PROJECTIONS = [OrderDetailsProjection, KitchenQueueProjection, AnalyticsProjection];
 const QUERY_HANDLERS = [
   GetOrderHandler,
@@ -51,6 +36,8 @@ const QUERY_HANDLERS = [
   providers: [
     OrderRepository,
     OrderCommandRunner,
+    IdempotentWrite,
+    WrittenOrderHeaders,
     ...COMMAND_HANDLERS,
     ...PROJECTIONS,
     ...QUERY_HANDLERS,

@@ -1,6 +1,6 @@
-import { HttpStatus, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import pg from 'pg';
-import { ApiError } from '../common/errors/api-error.js';
+import { AppError } from '../common/errors/app-error.js';
 import { Database, type Queryable } from '../database/database.js';
 import { checkpointOf } from '../event-store/event-envelope.js';
 import { EventStore } from '../event-store/event-store.js';
@@ -45,7 +45,7 @@ export class ProjectionRebuilder {
     };
     const runner = this.projections.runner(name);
     if (this.projections.isRebuilding(name)) {
-      throw new ApiError(HttpStatus.CONFLICT, 'REBUILD_IN_PROGRESS', `The ${name} projection is being rebuilt already`);
+      throw new AppError('REBUILD_IN_PROGRESS', `The ${name} projection is being rebuilt already`);
     }
     this.projections.markRebuilding(name, true);
     const projection = this.projections.projection(name);

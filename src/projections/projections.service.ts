@@ -1,5 +1,5 @@
-import { HttpStatus, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ApiError } from '../common/errors/api-error.js';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { EventFeed } from '../event-store/event-feed.js';
@@ -91,7 +91,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
 
   runner(name: string): Subscription<LogCheckpoint> {
     const runner = this.runners.get(name);
-    if (!runner) throw new ApiError(HttpStatus.NOT_FOUND, 'PROJECTION_NOT_FOUND', `There is no projection called ${name}`);
+    if (!runner) throw new AppError('PROJECTION_NOT_FOUND', `There is no projection called ${name}`);
     return runner;
   }
 
@@ -146,7 +146,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     if (position === undefined || position <= 0) return;
     const target = await this.store.checkpointAt(position);
     if (!target) {
-      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'PROJECTION_BEHIND', `No event at position ${position} has been committed yet`);
+      throw new AppError('PROJECTION_BEHIND', `No event at position ${position} has been committed yet`);
     }
     if (this.covers(projection, target)) return;
     await this.refreshKnown(projection);
@@ -164,9 +164,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
       const timeout = setTimeout(() => {
         this.waiters.delete(waiter);
         reject(
-          new ApiError(
-            HttpStatus.SERVICE_UNAVAILABLE,
-            'PROJECTION_BEHIND',
+          new AppError('PROJECTION_BEHIND',
             `The ${projection} read model has not reached position ${position} yet: try again shortly`,
           ),
         );

@@ -1,4 +1,4 @@
-import { ApiError } from '../common/errors/api-error.js';
+import { AppError } from '../common/errors/app-error.js';
 import { WebhookUrlPolicy, hostMatches, isPublicAddress } from './webhook-url-policy.js';
 
 function refusal(policy: WebhookUrlPolicy, url: string): { code: string; message: string } | 'allowed' {
@@ -6,7 +6,7 @@ function refusal(policy: WebhookUrlPolicy, url: string): { code: string; message
     policy.check(url);
     return 'allowed';
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
+    if (!(error instanceof AppError)) throw error;
     return { code: error.code, message: error.message };
   }
 }

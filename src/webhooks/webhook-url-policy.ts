@@ -1,7 +1,6 @@
-import { HttpStatus } from '@nestjs/common';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { ApiError } from '../common/errors/api-error.js';
+import { AppError } from '../common/errors/app-error.js';
 
 export const WEBHOOK_URL_NOT_ALLOWED = 'WEBHOOK_URL_NOT_ALLOWED';
 const MAX_URL_LENGTH = 2048;
@@ -59,13 +58,13 @@ export class WebhookUrlPolicy {
     try {
       url = new URL(raw);
     } catch {
-      throw ApiError.validation(['url must be an absolute http or https URL']);
+      throw AppError.validation(['url must be an absolute http or https URL']);
     }
-    if (raw.length > MAX_URL_LENGTH) throw ApiError.validation([`url must be at most ${MAX_URL_LENGTH} characters`]);
+    if (raw.length > MAX_URL_LENGTH) throw AppError.validation([`url must be at most ${MAX_URL_LENGTH} characters`]);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw notAllowed(`Webhook URLs must use http or https, not ${url.protocol.replace(/:$/, '')}`);
     }
-    if (url.username || url.password) throw ApiError.validation(['url must not contain a user name or password']);
+    if (url.username || url.password) throw AppError.validation(['url must not contain a user name or password']);
     const host = normalizeHost(url.hostname);
     if (!this.publicOnly) {
       if (!this.allowed.some((pattern) => hostMatches(pattern, host))) {
@@ -105,8 +104,8 @@ export function hostMatches(pattern: string, host: string): boolean {
   return pattern === host;
 }
 
-function notAllowed(message: string): ApiError {
-  return new ApiError(HttpStatus.BAD_REQUEST, WEBHOOK_URL_NOT_ALLOWED, message);
+function notAllowed(message: string): AppError {
+  return new AppError(WEBHOOK_URL_NOT_ALLOWED, message);
 }
 
 const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {

@@ -1,6 +1,6 @@
-import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ApiError } from '../common/errors/api-error.js';
+import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { AdvisoryLocks } from '../database/advisory-locks.js';
 import { Database } from '../database/database.js';
@@ -206,14 +206,14 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   private checkEventTypes(requested: readonly string[]): string[] {
     const unique = [...new Set(requested)];
     if (unique.includes('*')) {
-      if (unique.length > 1) throw ApiError.validation(['eventTypes: "*" already means every event type; send it alone']);
+      if (unique.length > 1) throw AppError.validation(['eventTypes: "*" already means every event type; send it alone']);
       return ['*'];
     }
     const known = this.registry.registeredTypes().map(({ type }) => type);
     const problems = unique
       .filter((type) => !known.includes(type))
       .map((type) => `eventTypes "${type}" is not an event type; known types: ${known.join(', ')}, or "*" for all`);
-    if (problems.length > 0) throw ApiError.validation(problems);
+    if (problems.length > 0) throw AppError.validation(problems);
     return unique;
   }
 
@@ -221,7 +221,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   private async checkpointBefore(position: number): Promise<LogCheckpoint> {
     if (position === 0) return LOG_START;
     const target = await this.store.checkpointAt(position);
-    if (!target) throw ApiError.validation([`fromPosition ${position} is not the position of a stored event`]);
+    if (!target) throw AppError.validation([`fromPosition ${position} is not the position of a stored event`]);
     const [row] = await this.db.query<{ transaction_id: string; position: string }>(
       `SELECT transaction_id::text AS transaction_id, position FROM events
         WHERE (transaction_id, position) < ($1::xid8, $2::bigint)
@@ -270,6 +270,6 @@ async function stopWorker(worker: Worker): Promise<void> {
   worker.close();
 }
 
-function webhookNotFound(id: string): ApiError {
-  return new ApiError(HttpStatus.NOT_FOUND, 'WEBHOOK_NOT_FOUND', `No webhook with id ${id}`);
+function webhookNotFound(id: string): AppError {
+  return new AppError('WEBHOOK_NOT_FOUND', `No webhook with id ${id}`);
 }

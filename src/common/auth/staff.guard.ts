@@ -1,8 +1,8 @@
-import { type CanActivate, type ExecutionContext, HttpStatus, Injectable, SetMetadata, applyDecorators } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import { ApiErrors } from '../errors/api-error-responses.js';
-import { ApiError } from '../errors/api-error.js';
+import { AppError } from '../errors/app-error.js';
 import { type ContextualRequest, headerOf } from '../http/request-context.js';
 import { StaffToken } from './staff-token.js';
 
@@ -26,9 +26,9 @@ export class StaffGuard implements CanActivate {
     const staffOnly = this.reflector.getAllAndOverride<boolean>(STAFF_ONLY, [context.getHandler(), context.getClass()]);
     if (!staffOnly || verdict === 'staff') return true;
     if (verdict === 'missing') {
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'STAFF_TOKEN_MISSING', 'This route needs a staff token: Authorization: Bearer <token>');
+      throw new AppError('STAFF_TOKEN_MISSING', 'This route needs a staff token: Authorization: Bearer <token>');
     }
-    throw new ApiError(HttpStatus.FORBIDDEN, 'STAFF_TOKEN_INVALID', 'The staff token is not valid');
+    throw new AppError('STAFF_TOKEN_INVALID', 'The staff token is not valid');
   }
 }
 

@@ -1,7 +1,6 @@
-import { HttpStatus } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { isUtf8 } from 'node:buffer';
-import { ApiError } from '../errors/api-error.js';
+import { AppError } from '../errors/app-error.js';
 import { printable, textProblem } from './request-text.js';
 
 /**
@@ -29,22 +28,22 @@ export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: numb
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
     const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1].toLowerCase();
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      return done(new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be UTF-8 JSON'));
+      return done(new AppError('UNSUPPORTED_MEDIA_TYPE', 'The request body must be UTF-8 JSON'));
     }
     const bytes = body as Buffer;
     if (bytes.length === 0) return done(null, undefined);
-    if (!isUtf8(bytes)) return done(ApiError.validation(['body must be UTF-8 encoded']));
+    if (!isUtf8(bytes)) return done(AppError.validation(['body must be UTF-8 encoded']));
     let parsed: unknown;
     try {
       parsed = JSON.parse(bytes.toString('utf8'));
     } catch {
-      return done(ApiError.validation(['body must be well-formed JSON']));
+      return done(AppError.validation(['body must be well-formed JSON']));
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return done(ApiError.validation(['body must be a JSON object']));
+      return done(AppError.validation(['body must be a JSON object']));
     }
     const problem = bodyProblem(parsed, '', 1);
-    done(problem ? ApiError.validation([problem]) : null, parsed);
+    done(problem ? AppError.validation([problem]) : null, parsed);
   });
 }
 

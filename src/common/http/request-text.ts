@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../errors/api-error.js';
+import { AppError } from '../errors/app-error.js';
 
 /**
  * The one rule for text a client sends, wherever it comes from (JSON body
@@ -38,7 +38,7 @@ export function refuseIllFormedQuery(request: FastifyRequest, _reply: FastifyRep
       if (problem) problems.push(`${label} ${problem}`);
     }
   }
-  done(problems.length > 0 ? ApiError.validation(problems) : undefined);
+  done(problems.length > 0 ? AppError.validation(problems) : undefined);
 }
 
 function decodeStrictly(component: string): string | undefined {

@@ -1,5 +1,5 @@
 import { type ArgumentMetadata, type PipeTransform, ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ApiError } from '../errors/api-error.js';
+import { AppError } from '../errors/app-error.js';
 
 /**
  * Whitelisting validation whose failures name every bad field, as the
@@ -18,7 +18,7 @@ export function createValidationPipe(): PipeTransform {
     // Commands without input use a class with no rules; the whitelist still rejects any field sent.
     forbidUnknownValues: false,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors: ValidationError[]) => ApiError.validation(flatten(errors)),
+    exceptionFactory: (errors: ValidationError[]) => AppError.validation(flatten(errors)),
   };
   const body = new ValidationPipe({ ...options, forbidNonWhitelisted: true });
   const query = new ValidationPipe({ ...options, forbidNonWhitelisted: false });

@@ -1,8 +1,7 @@
-import { HttpStatus } from '@nestjs/common';
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { StaffToken } from '../auth/staff-token.js';
-import { ApiError } from '../errors/api-error.js';
+import { AppError } from '../errors/app-error.js';
 import { headerOf } from './request-context.js';
 
 const WINDOW_MS = 60_000;
@@ -27,9 +26,7 @@ export function limitWrites(fastify: FastifyInstance, perMinute: number, staffTo
     reply.header('RateLimit', `"writes";r=${verdict.remaining};t=${verdict.ttlInSeconds}`);
     if (!verdict.isExceeded) return;
     reply.header('Retry-After', String(Math.max(1, verdict.ttlInSeconds)));
-    throw new ApiError(
-      HttpStatus.TOO_MANY_REQUESTS,
-      'TOO_MANY_REQUESTS',
+    throw new AppError('TOO_MANY_REQUESTS',
       `Too many writes from this address: at most ${perMinute} a minute. Try again after the Retry-After delay`,
     );
   });

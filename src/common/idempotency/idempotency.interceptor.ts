@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { ApiError } from '../errors/api-error.js';
+import { AppError } from '../errors/app-error.js';
 import { type ContextualRequest, headerOf } from '../http/request-context.js';
 import { IdempotencyStore, type StoredResponse } from './idempotency.store.js';
 
@@ -40,7 +40,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async run(context: ExecutionContext, req: ContextualRequest, key: string, next: CallHandler): Promise<unknown> {
-    if (!KEY.test(key)) throw ApiError.validation(['Idempotency-Key must be 1 to 255 visible ASCII characters']);
+    if (!KEY.test(key)) throw AppError.validation(['Idempotency-Key must be 1 to 255 visible ASCII characters']);
     const res = context.switchToHttp().getResponse<FastifyReply>();
     const claim = await this.store.claim(key, fingerprint(req));
     if (claim.kind === 'replay') {

@@ -1,5 +1,5 @@
-import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ApiError } from '../errors/api-error.js';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AppError } from '../errors/app-error.js';
 import { Database, type Queryable } from '../../database/database.js';
 
 export interface StoredResponse {
@@ -70,17 +70,15 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
          FROM idempotency_keys WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM claimed)`,
       [key, fingerprint, LEASE_SECONDS, KEEP_HOURS],
     );
-    if (!row) throw new ApiError(HttpStatus.CONFLICT, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed');
+    if (!row) throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed');
     if (row.claimed) return { kind: 'claimed', lease: row.lease };
     if (row.fingerprint !== fingerprint) {
-      throw new ApiError(
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        'IDEMPOTENCY_KEY_REUSED',
+      throw new AppError('IDEMPOTENCY_KEY_REUSED',
         'This Idempotency-Key was already used for a different request',
       );
     }
     if (row.status !== 'done') {
-      throw new ApiError(HttpStatus.CONFLICT, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed');
+      throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed');
     }
     return {
       kind: 'replay',

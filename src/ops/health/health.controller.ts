@@ -1,7 +1,7 @@
-import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ApiError } from '../../common/errors/api-error.js';
+import { AppError } from '../../common/errors/app-error.js';
 import { ApiErrors } from '../../common/errors/api-error-responses.js';
 import { ProjectionStatusReader } from '../projection-status.js';
 import { ReadinessIndicators } from './readiness.indicators.js';
@@ -77,7 +77,7 @@ export class HealthController {
         const message = (result as { message?: unknown }).message;
         return typeof message === 'string' ? `${check} (${message})` : check;
       });
-      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'NOT_READY', `Not ready: ${problems.join('; ') || 'a check is down'}`, {
+      throw new AppError('NOT_READY', `Not ready: ${problems.join('; ') || 'a check is down'}`, {
         status: report.status,
         info: report.info ?? {},
         details: report.details,

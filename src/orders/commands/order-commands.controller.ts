@@ -1,15 +1,10 @@
-import { Body, Controller, Headers, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
-import { Idempotent } from '../../common/idempotency/idempotency.interceptor.js';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { StaffOnly, StaffOptional } from '../../common/auth/staff.guard.js';
-import { Ctx, type RequestContext } from '../../common/http/request-context.js';
-import { ApplyDiscountCommand } from './apply-discount.command.js';
-import { CancelOrderCommand } from './cancel-order.command.js';
-import { ConfirmOrderCommand } from './confirm-order.command.js';
-import { DeliverOrderCommand } from './deliver-order.command.js';
-import { DispatchOrderCommand } from './dispatch-order.command.js';
+import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
+import { ChangeOrderCommand } from './change-order.command.js';
+import { CommandCtx } from './command-context.js';
 import {
   ApplyDiscountDto,
   CancelOrderDto,
@@ -19,18 +14,21 @@ import {
   PayOrderDto,
 } from './dto/order-command.dtos.js';
 import { PlaceOrderDto } from './dto/place-order.dto.js';
-import { parseIfMatch } from './if-match.js';
-import { MarkReadyCommand } from './mark-ready.command.js';
 import { ApiCommandHeaders, ApiOrderCommand } from './order-commands.docs.js';
+import type { OrderChange, OrderChangeInputs } from './order-changes.js';
 import type { CommandContext, WriteResult } from './order-command-runner.js';
-import { PayOrderCommand } from './pay-order.command.js';
 import { PlaceOrderCommand } from './place-order.command.js';
-import { StartCookingCommand } from './start-cooking.command.js';
+import { WrittenOrderHeaders } from './written-order-headers.js';
 
-/** The write side over HTTP: every route turns a request into one command. */
+/**
+ * The write side over HTTP: every route maps its body to a command's plain
+ * input and sends it. The headers of the answer (ETag, Location) are set around
+ * it, for fresh and replayed answers alike (WrittenOrderHeaders wraps the
+ * Idempotency-Key handling).
+ */
 @ApiTags('orders: commands')
 @ApiCommandHeaders()
-@Idempotent()
+@UseInterceptors(WrittenOrderHeaders, IdempotencyInterceptor)
 @Controller('orders')
 export class OrderCommandsController {
   constructor(private readonly commands: CommandBus) {}
@@ -43,10 +41,10 @@ export class OrderCommandsController {
     errors: [],
     created: true,
   })
-  async place(@Body() body: PlaceOrderDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: FastifyReply) {
-    const result = await this.commands.execute(new PlaceOrderCommand(body, this.context(ctx)));
-    res.header('Location', `/orders/${result.orderId}`);
-    return this.written(result, res);
+  place(@Body() body: PlaceOrderDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
+    const { customer } = body;
+    const input = { customer: { name: customer.name, phone: customer.phone, address: customer.address ?? null }, items: body.items, fulfilment: body.fulfilment, notes: body.notes ?? null };
+    return this.commands.execute(new PlaceOrderCommand(input, context));
   }
 
   @Post(':id/confirm')
@@ -56,8 +54,8 @@ export class OrderCommandsController {
     summary: 'Confirm a pending order (staff)',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_PENDING', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async confirm(@Param('id') id: string, @Body() body: ConfirmOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.written(await this.commands.execute(new ConfirmOrderCommand(id, body, this.context(ctx, ifMatch))), res);
+  confirm(@Param('id') id: string, @Body() body: ConfirmOrderDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
+    return this.change('confirm', id, { estimatedReadyAt: body.estimatedReadyAt ? new Date(body.estimatedReadyAt).toISOString() : null, kitchenNotes: body.kitchenNotes ?? null }, context);
   }
 
   @Post(':id/pay')
@@ -68,8 +66,8 @@ export class OrderCommandsController {
     description: 'Paying a CONFIRMED order also starts cooking it: one PaymentReceived event, one version.',
     errors: ['ORDER_NOT_FOUND', 'ORDER_ALREADY_PAID', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async pay(@Param('id') id: string, @Body() body: PayOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.written(await this.commands.execute(new PayOrderCommand(id, body, this.context(ctx, ifMatch))), res);
+  pay(@Param('id') id: string, @Body() body: PayOrderDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
+    return this.change('pay', id, { method: body.method, transactionId: body.transactionId ?? null }, context);
   }
 
   @Post(':id/discount')
@@ -79,8 +77,8 @@ export class OrderCommandsController {
     summary: 'Apply a discount code to an unpaid order, once (staff)',
     errors: ['DISCOUNT_CODE_UNKNOWN', 'ORDER_NOT_FOUND', 'ORDER_ALREADY_PAID', 'DISCOUNT_ALREADY_APPLIED', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async discount(@Param('id') id: string, @Body() body: ApplyDiscountDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.written(await this.commands.execute(new ApplyDiscountCommand(id, body, this.context(ctx, ifMatch))), res);
+  discount(@Param('id') id: string, @Body() body: ApplyDiscountDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
+    return this.change('discount', id, { code: body.code }, context);
   }
 
   @Post(':id/start-cooking')
@@ -91,8 +89,8 @@ export class OrderCommandsController {
     description: 'For cash on delivery: payment can be taken later with /pay.',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CONFIRMED', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async startCooking(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.written(await this.commands.execute(new StartCookingCommand(id, body, this.context(ctx, ifMatch))), res);
+  startCooking(@Param('id') id: string, @Body() _body: EmptyDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
+    return this.change('startCooking', id, {}, context);
   }
 
   @Post(':id/ready')
@@ -102,8 +100,8 @@ export class OrderCommandsController {
     summary: 'Mark an order being cooked as ready (staff)',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_COOKING', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async ready(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.written(await this.commands.execute(new MarkReadyCommand(id, body, this.context(ctx, ifMatch))), res);
+  ready(@Param('id') id: string, @Body() _body: EmptyDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
+    return this.change('ready', id, {}, context);
   }
 
   @Post(':id/dispatch')
@@ -113,8 +111,8 @@ export class OrderCommandsController {
     summary: 'Send a ready delivery order out (staff)',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_READY', 'PICKUP_ORDER_NOT_DISPATCHABLE', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async dispatch(@Param('id') id: string, @Body() body: DispatchOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.written(await this.commands.execute(new DispatchOrderCommand(id, body, this.context(ctx, ifMatch))), res);
+  dispatch(@Param('id') id: string, @Body() body: DispatchOrderDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
+    return this.change('dispatch', id, { courier: body.courier ?? null }, context);
   }
 
   @Post(':id/deliver')
@@ -125,8 +123,8 @@ export class OrderCommandsController {
     description: 'A delivery order goes OUT_FOR_DELIVERY → DELIVERED; a pickup order READY → PICKED_UP.',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_OUT_FOR_DELIVERY', 'ORDER_NOT_READY', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async deliver(@Param('id') id: string, @Body() body: EmptyDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.written(await this.commands.execute(new DeliverOrderCommand(id, body, this.context(ctx, ifMatch))), res);
+  deliver(@Param('id') id: string, @Body() _body: EmptyDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
+    return this.change('deliver', id, {}, context);
   }
 
   /** Open to anyone: the order itself allows customers to cancel only while it is PENDING. */
@@ -138,16 +136,11 @@ export class OrderCommandsController {
     description: 'Without a staff token only a PENDING order can be cancelled. A paid order is refunded in the same write (PaymentRefunded).',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 'CANCELLATION_REQUIRES_STAFF', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   })
-  async cancel(@Param('id') id: string, @Body() body: CancelOrderDto, @Ctx() ctx: RequestContext, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.written(await this.commands.execute(new CancelOrderCommand(id, body, this.context(ctx, ifMatch))), res);
+  cancel(@Param('id') id: string, @Body() body: CancelOrderDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
+    return this.change('cancel', id, { reason: body.reason }, context);
   }
 
-  private context(ctx: RequestContext, ifMatch?: string): CommandContext {
-    return { correlationId: ctx.correlationId, actor: ctx.actor, ifMatch: parseIfMatch(ifMatch), idempotency: ctx.idempotency };
-  }
-
-  private written(result: WriteResult, res: FastifyReply): WriteResult {
-    res.header('ETag', `"${result.version}"`);
-    return { orderId: result.orderId, version: result.version, position: result.position };
+  private change<K extends OrderChange>(change: K, orderId: string, input: OrderChangeInputs[K], context: CommandContext): Promise<WriteResult> {
+    return this.commands.execute(new ChangeOrderCommand(change, orderId, input, context));
   }
 }

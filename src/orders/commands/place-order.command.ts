@@ -1,17 +1,24 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock.js';
-import { ApiError } from '../../common/errors/api-error.js';
+import { AppError } from '../../common/errors/app-error.js';
 import { AppConfig } from '../../config/app-config.js';
+import { priceItems, type ItemRequest } from '../../menu/pricing.js';
 import { normalisePhoneNumber } from '../domain/phone-number.js';
-import { priceItems } from '../../menu/pricing.js';
 import { PizzaOrder } from '../domain/pizza-order.js';
-import type { PlaceOrderDto } from './dto/place-order.dto.js';
 import { OrderCommandRunner, type CommandContext, type WriteResult } from './order-command-runner.js';
+
+/** A new order as plain values: the HTTP body (PlaceOrderDto) and the seed both map to this. */
+export interface PlaceOrderInput {
+  readonly customer: { readonly name: string; readonly phone: string; readonly address: string | null };
+  readonly items: readonly ItemRequest[];
+  readonly fulfilment?: 'delivery' | 'pickup';
+  readonly notes: string | null;
+}
 
 export class PlaceOrderCommand extends Command<WriteResult> {
   constructor(
-    readonly input: PlaceOrderDto,
+    readonly input: PlaceOrderInput,
     readonly context: CommandContext,
   ) {
     super();
@@ -31,14 +38,14 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
     const now = this.clock.now();
     const phone = normalisePhoneNumber(input.customer.phone, this.config.phoneDefaultRegion);
     if (phone === undefined) {
-      throw ApiError.validation([`customer.phone must be a phone number (without a +country code it is read as a ${this.config.phoneDefaultRegion} number)`]);
+      throw AppError.validation([`customer.phone must be a phone number (without a +country code it is read as a ${this.config.phoneDefaultRegion} number)`]);
     }
     const order = PizzaOrder.place({
       orderId: randomUUID(),
-      customer: { name: input.customer.name, phone, address: input.customer.address ?? null },
-      items: priceItems(input.items),
+      customer: { ...input.customer, phone },
+      items: priceItems([...input.items]),
       fulfilment: input.fulfilment,
-      notes: input.notes ?? null,
+      notes: input.notes,
       now,
     });
     return this.runner.create(order, context, now);

@@ -75,7 +75,7 @@ describe('PizzaOrder.cancel', () => {
     expect(order.status).toBe('CANCELLED');
     expect(order.paymentStatus).toBe('REFUNDED');
     expect(order.version).toBe(4);
-    expect(order.persistedVersion).toBe(2);
+    expect(order.expectedVersion).toBe(2);
   });
 
   it('refunds the discounted amount that was actually paid', () => {

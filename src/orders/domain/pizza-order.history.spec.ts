@@ -47,7 +47,7 @@ describe('PizzaOrder history', () => {
       const resumed = PizzaOrder.fromHistory(stream.slice(cut), snapshot);
       expect(resumed.toSnapshot()).toEqual(full.toSnapshot());
       expect(resumed.version).toBe(full.version);
-      expect(resumed.persistedVersion).toBe(full.version);
+      expect(resumed.expectedVersion).toBe(full.version);
     }
   });
 
@@ -66,13 +66,13 @@ describe('PizzaOrder history', () => {
     expect(order.version).toBe(2);
   });
 
-  it('counts versions: persistedVersion is the loaded one, version includes new events', () => {
+  it('counts versions: expectedVersion is the loaded one, version includes new events', () => {
     const order = PizzaOrder.fromHistory([placed()]);
     expect(order.version).toBe(1);
-    expect(order.persistedVersion).toBe(1);
+    expect(order.expectedVersion).toBe(1);
     order.confirm({ now: at(1) });
     expect(order.version).toBe(2);
-    expect(order.persistedVersion).toBe(1);
+    expect(order.expectedVersion).toBe(1);
   });
 
   it('hands new events out once', () => {

@@ -28,7 +28,7 @@ describe('PizzaOrder.place', () => {
     expect(order.paymentStatus).toBe('UNPAID');
     expect(order.totalCents).toBe(SUBTOTAL_CENTS);
     expect(order.version).toBe(1);
-    expect(order.persistedVersion).toBe(0);
+    expect(order.expectedVersion).toBe(0);
   });
 
   it('refuses a delivery without an address, or with a blank one', () => {
@@ -164,7 +164,7 @@ describe('PizzaOrder.pay', () => {
     expect(order.status).toBe('COOKING');
     expect(order.paymentStatus).toBe('PAID');
     expect(order.version).toBe(3);
-    expect(order.persistedVersion).toBe(2);
+    expect(order.expectedVersion).toBe(2);
   });
 
   it('leaves a later status alone', () => {

@@ -1,5 +1,5 @@
 import type { Discount } from '../../menu/discount-codes.js';
-import { computeDiscountCents, type PricedItem } from '../../menu/pricing.js';
+import { computeDiscountCents, MAX_ITEM_QUANTITY, MIN_ITEM_QUANTITY, type PricedItem } from '../../menu/pricing.js';
 import {
   cancellationRequiresStaff,
   discountAlreadyApplied,
@@ -37,8 +37,6 @@ import {
 import type { OrderStatus, PaymentStatus } from './order-status.js';
 import { evolve, type PizzaOrderState } from './pizza-order-state.js';
 
-export const MIN_ITEM_QUANTITY = 1;
-export const MAX_ITEM_QUANTITY = 20;
 
 export interface PlaceOrderInput {
   orderId: string;
@@ -59,7 +57,7 @@ export interface OrderSnapshot {
 export class PizzaOrder {
   #state: PizzaOrderState | null;
   #version: number;
-  #persistedVersion = 0;
+  #expectedVersion = 0;
   #newEvents: OrderEvent[] = [];
 
   private constructor(state: PizzaOrderState | null, version: number) {
@@ -108,7 +106,7 @@ export class PizzaOrder {
       : new PizzaOrder(null, 0);
     for (const event of events) order.apply(event);
     if (!order.#state) throw new Error('An order can not be loaded from an empty history');
-    order.#persistedVersion = order.#version;
+    order.#expectedVersion = order.#version;
     return order;
   }
 
@@ -210,7 +208,7 @@ export class PizzaOrder {
     }
   }
 
-  // Returns and forgets the events raised since loading. `persistedVersion`
+  // Returns and forgets the events raised since loading. `expectedVersion`
   // deliberately stays at the loaded version: it is the expected version for
   // appending exactly these events, and an instance serves one command.
   pullNewEvents(): OrderEvent[] {
@@ -232,8 +230,8 @@ export class PizzaOrder {
     return this.#version;
   }
 
-  get persistedVersion(): number {
-    return this.#persistedVersion;
+  get expectedVersion(): number {
+    return this.#expectedVersion;
   }
 
   get status(): OrderStatus {

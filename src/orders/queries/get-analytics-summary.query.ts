@@ -1,5 +1,5 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ApiError } from '../../common/errors/api-error.js';
+import { AppError } from '../../common/errors/app-error.js';
 import { Database } from '../../database/database.js';
 import { ProjectionsService } from '../../projections/projections.service.js';
 import { ANALYTICS } from '../projections/analytics.projection.js';
@@ -41,8 +41,8 @@ export class GetAnalyticsSummaryHandler implements IQueryHandler<GetAnalyticsSum
     const to = range.to ? day(range.to) : day(today.toISOString());
     const from = range.from ? day(range.from) : day(new Date(Date.parse(to) - 29 * DAY_MS).toISOString());
     const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-    if (days < 1) throw ApiError.validation(['from must not be after to']);
-    if (days > MAX_DAYS) throw ApiError.validation([`the range may span at most ${MAX_DAYS} days`]);
+    if (days < 1) throw AppError.validation(['from must not be after to']);
+    if (days > MAX_DAYS) throw AppError.validation([`the range may span at most ${MAX_DAYS} days`]);
     await this.projections.waitFor(ANALYTICS, range.minPosition);
 
     const daily = await this.db.query<{ day: string; orders: number; confirmed: number; cancelled: number; paid_orders: number; revenue_cents: string }>(

@@ -1,10 +1,10 @@
-import { HttpStatus } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ApiError } from '../../common/errors/api-error.js';
+import { AppError } from '../../common/errors/app-error.js';
 import { EventStore } from '../../event-store/event-store.js';
 import { evolveOrderDetails, type OrderDetailsRow } from '../projections/order-details.projection.js';
 import { isOrderId, orderStreamId } from '../order-stream.js';
 import { toOrderView, type OrderView } from './order-view.js';
+import { orderNotFound } from '../domain/order-errors.js';
 
 export class GetOrderStateQuery extends Query<OrderView> {
   constructor(
@@ -25,13 +25,13 @@ export class GetOrderStateHandler implements IQueryHandler<GetOrderStateQuery> {
   constructor(private readonly store: EventStore) {}
 
   async execute({ orderId, asOf }: GetOrderStateQuery): Promise<OrderView> {
-    if (!isOrderId(orderId)) throw ApiError.orderNotFound(orderId);
+    if (!isOrderId(orderId)) throw orderNotFound(orderId);
     const events = await this.store.readStream(orderStreamId(orderId), { toTime: asOf });
     if (events.length === 0) {
-      throw new ApiError(HttpStatus.NOT_FOUND, 'ORDER_NOT_FOUND', `Order ${orderId} did not exist at ${asOf.toISOString()}`);
+      throw new AppError('ORDER_NOT_FOUND', `Order ${orderId} did not exist at ${asOf.toISOString()}`);
     }
     const row = events.reduce<OrderDetailsRow | undefined>((state, recorded) => evolveOrderDetails(state, recorded), undefined);
-    if (!row) throw ApiError.orderNotFound(orderId);
+    if (!row) throw orderNotFound(orderId);
     return toOrderView(row);
   }
 }

@@ -1,10 +1,10 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ApiError } from '../../common/errors/api-error.js';
 import { EventStore } from '../../event-store/event-store.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { evolveOrderDetails, type OrderDetailsRow } from '../projections/order-details.projection.js';
 import { isOrderId, orderStreamId } from '../order-stream.js';
 import { describe } from './order-timeline.js';
+import { orderNotFound } from '../domain/order-errors.js';
 
 export interface TimelineEntry {
   position: number;
@@ -29,9 +29,9 @@ export class GetOrderTimelineHandler implements IQueryHandler<GetOrderTimelineQu
   constructor(private readonly store: EventStore) {}
 
   async execute({ orderId }: GetOrderTimelineQuery): Promise<TimelineEntry[]> {
-    if (!isOrderId(orderId)) throw ApiError.orderNotFound(orderId);
+    if (!isOrderId(orderId)) throw orderNotFound(orderId);
     const events = await this.store.readStream(orderStreamId(orderId));
-    if (events.length === 0) throw ApiError.orderNotFound(orderId);
+    if (events.length === 0) throw orderNotFound(orderId);
     let order: OrderDetailsRow | undefined;
     return events.map((recorded) => {
       const statusBefore = order?.status;

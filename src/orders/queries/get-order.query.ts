@@ -1,10 +1,10 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ApiError } from '../../common/errors/api-error.js';
 import { Database } from '../../database/database.js';
 import { ProjectionsService } from '../../projections/projections.service.js';
 import { ORDER_DETAILS, type OrderDetailsRow } from '../projections/order-details.projection.js';
 import { isOrderId } from '../order-stream.js';
 import { toOrderView, type OrderView } from './order-view.js';
+import { orderNotFound } from '../domain/order-errors.js';
 
 export class GetOrderQuery extends Query<OrderView> {
   constructor(
@@ -23,11 +23,11 @@ export class GetOrderHandler implements IQueryHandler<GetOrderQuery> {
   ) {}
 
   async execute({ orderId, minPosition }: GetOrderQuery): Promise<OrderView> {
-    if (!isOrderId(orderId)) throw ApiError.orderNotFound(orderId);
+    if (!isOrderId(orderId)) throw orderNotFound(orderId);
     await this.projections.waitFor(ORDER_DETAILS, minPosition);
     // Named (prepared once per connection): the hottest read skips parse and plan.
     const [row] = await this.db.prepared<OrderDetailsRow>('SELECT * FROM order_details WHERE order_id = $1', [orderId]);
-    if (!row) throw ApiError.orderNotFound(orderId);
+    if (!row) throw orderNotFound(orderId);
     return toOrderView(row);
   }
 }

@@ -1,5 +1,5 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ApiError } from '../../common/errors/api-error.js';
+import { AppError } from '../../common/errors/app-error.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Database } from '../../database/database.js';
 import { normalisePhoneNumber } from '../domain/phone-number.js';
@@ -99,6 +99,6 @@ function decodeCursor(cursor: string): { placedAt: string; orderId: string } {
   } catch {
     // fall through to the validation error
   }
-  throw ApiError.validation(['cursor is not one this API handed out']);
+  throw AppError.validation(['cursor is not one this API handed out']);
 
 }

@@ -1,23 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsObject,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsNotEmpty, IsObject, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { MayBeOmitted } from '../../../common/http/may-be-omitted.js';
-import { PIZZA_SIZES, type PizzaSize } from '../../../menu/menu.data.js';
-import { MAX_ITEM_QUANTITY, MIN_ITEM_QUANTITY } from '../../domain/pizza-order.js';
+import { BasketItems, OrderItemDto } from '../../../menu/basket.dto.js';
 import { Trimmed } from '../../../common/http/trimmed.js';
 import { DeliveryNeedsAddress } from './delivery-needs-address.js';
 
@@ -55,32 +40,6 @@ export class CustomerDto {
   address?: string;
 }
 
-export class OrderItemDto {
-  @ApiProperty({ description: 'A pizza id from GET /menu', example: 'margherita' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  pizzaId!: string;
-
-  @ApiProperty({ enum: PIZZA_SIZES, example: 'large' })
-  @IsIn(PIZZA_SIZES, { message: `size must be one of ${PIZZA_SIZES.join(', ')}` })
-  size!: PizzaSize;
-
-  @ApiProperty({ minimum: MIN_ITEM_QUANTITY, maximum: MAX_ITEM_QUANTITY, example: 2 })
-  @IsInt()
-  @Min(MIN_ITEM_QUANTITY)
-  @Max(MAX_ITEM_QUANTITY)
-  quantity!: number;
-
-  @ApiPropertyOptional({ description: 'Topping ids from GET /menu', type: [String], maxItems: 10, example: ['extra-cheese'] })
-  @MayBeOmitted()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MaxLength(64, { each: true })
-  toppings?: string[];
-}
-
 export class PlaceOrderDto {
   @ApiProperty({ type: () => CustomerDto })
   @IsObject({ message: 'customer must be an object with name, phone and an optional address' })
@@ -88,12 +47,7 @@ export class PlaceOrderDto {
   @Type(() => CustomerDto)
   customer!: CustomerDto;
 
-  @ApiProperty({ type: () => [OrderItemDto], minItems: 1, maxItems: 50, description: 'Priced by the server from its own menu' })
-  @IsArray()
-  @ArrayMinSize(1, { message: 'items: the order must contain at least one item' })
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => OrderItemDto)
+  @BasketItems()
   items!: OrderItemDto[];
 
   @ApiPropertyOptional({
