@@ -1,13 +1,14 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import pg from 'pg';
 import { AppError } from '../common/errors/app-error.js';
-import { Database, type Queryable } from '../database/database.js';
+import { Database } from '../database/database.js';
 import { checkpointOf } from '../event-store/event-envelope.js';
 import { EventStore } from '../event-store/event-store.js';
 import { LOG_START, type LogCheckpoint, type RecordedEvent } from '../event-store/event-types.js';
 import { Metrics } from '../ops/metrics/metrics.js';
 import type { Projection, TableMap } from './projection.js';
-import { enableBulkWrites, type BulkWrites } from './table-rows.js';
+import { BulkTableWriter } from './bulk-table-writer.js';
+import { TableWriter } from './table-writer.js';
 import { ProjectionsService } from './projections.service.js';
 
 const BATCH = 2_000;
@@ -58,7 +59,7 @@ export class ProjectionRebuilder {
       // `untilEmpty` false: stop at the first short page, the head as it stood at that read.
       // Under steady writes a page is seldom empty, and the first pass would chase the head
       // for as long as they last; the second pass, under the checkpoint's lock, takes the rest.
-      const replay = async (untilEmpty: boolean, writer: Queryable, bulk?: BulkWrites): Promise<void> => {
+      const replay = async (untilEmpty: boolean, writer: TableWriter, bulk?: BulkTableWriter): Promise<void> => {
         const pages = new PagesAhead((after) => this.store.readAll(after, BATCH), checkpoint, READ_AHEAD, untilEmpty ? 0 : BATCH);
         for (;;) {
           const page = await pages.next();
@@ -76,16 +77,16 @@ export class ProjectionRebuilder {
       const deferred = await this.deferIndexes(copies);
       // The first pass writes on a connection of its own, statement by statement (autocommit): the
       // copies are private until the swap, and a failure anywhere drops them, so a page needs no
-      // transaction of its own. Large batches go in by COPY (enableBulkWrites).
+      // transaction of its own. Large batches go in by COPY (BulkTableWriter).
       let lost: Error | undefined;
       const writer = await this.db.checkout((error) => (lost = error));
       let clean = false;
-      const bulk = enableBulkWrites(writer);
+      const bulk = new BulkTableWriter(writer);
       try {
         // The copies go live only with the swap, whose commit is durable: until then a lost commit loses nothing.
         await writer.query(`SET synchronous_commit TO off`);
         try {
-          await replay(false, writer, bulk);
+          await replay(false, bulk, bulk);
         } finally {
           // Every write sent has landed (or failed) before anything else happens to the copies or the connection.
           await bulk.flush();
@@ -95,7 +96,6 @@ export class ProjectionRebuilder {
       } finally {
         // Back to the pool only as it came (the swap's transaction may well get this very client): otherwise
         // ended, with its setting and staging tables.
-        bulk.disable();
         writer.release(lost ?? !clean);
       }
       // Secondary indexes are built once over the replayed rows, not kept up row by row.
@@ -103,7 +103,7 @@ export class ProjectionRebuilder {
       await runner.whilePaused(() =>
         this.db.transaction(async (tx) => {
           await tx.query('SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [name]);
-          await replay(true, tx);
+          await replay(true, new TableWriter(tx));
           for (const table of projection.tables) {
             await tx.query(`ALTER TABLE ${table} RENAME TO ${table}__old`);
             await tx.query(`ALTER TABLE ${copies[table]} RENAME TO ${table}`);

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { openDatabaseFixture, type DatabaseFixture } from '../../test/support/database-fixture.js';
 import { recordMeasurement, waitUntil } from '../../test/support/projection-helpers.js';
-import { Database, type Queryable } from '../database/database.js';
+import { Database } from '../database/database.js';
 import { checkpointOf, type FeedEnvelope } from '../event-store/event-envelope.js';
 import { EventRegistry } from '../event-store/event-registry.js';
 import { EventStore, type AppendOptions } from '../event-store/event-store.js';
@@ -11,6 +11,7 @@ import { compareCheckpoints, type LogCheckpoint, type RecordedEvent } from '../e
 import { AdvisoryLocks } from '../database/advisory-locks.js';
 import type { Subscription } from '../event-store/subscription/subscription.js';
 import type { Projection, TableMap } from './projection.js';
+import type { TableWriter } from './table-writer.js';
 import { projectionSubscription } from './projection-subscription.js';
 
 type ProjectionRunner = Subscription<LogCheckpoint>;
@@ -39,7 +40,7 @@ class SeenProjection implements Projection {
     this.tables = [table];
   }
 
-  async apply(tx: Queryable, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
+  async apply(tx: TableWriter, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
     try {
       for (const recorded of events) {
         if (!recorded.streamId.startsWith(this.prefix)) continue;

@@ -9,7 +9,8 @@ import { LogCursor } from '../event-store/subscription/subscription-cursor.js';
 import { CheckpointMoved } from '../event-store/subscription/subscription-errors.js';
 import { Subscription, type SubscriptionHandler } from '../event-store/subscription/subscription.js';
 import { liveTables, type Projection } from './projection.js';
-import { oneMessage, type Statement } from './table-rows.js';
+import { oneMessage, type Statement } from './one-message.js';
+import { TableWriter } from './table-writer.js';
 
 export interface ProjectionSubscriptionOptions {
   readonly batchSize: number;
@@ -87,7 +88,7 @@ class ProjectionBatches implements SubscriptionHandler<LogCheckpoint> {
     if (!connection) throw new Error('A projection runs on a connection of its own');
     const to = checkpointOf(events[events.length - 1]);
     const writes: Statement[] = [];
-    await this.projection.apply(readsNowWritesLater(connection, writes), events, liveTables(this.projection));
+    await this.projection.apply(new TableWriter(readsNowWritesLater(connection, writes)), events, liveTables(this.projection));
     try {
       await connection.query(
         oneMessage([

@@ -1,9 +1,5 @@
+import { defineEvent } from '../../event-store/define-event.js';
 import type { PricedItem } from '../../menu/pricing.js';
-
-// Events are stored under their static `type` and `schemaVersion`, never under
-// constructor.name, so renaming or minifying a class can not orphan history.
-// The `type` getter lives on the prototype: it gives TypeScript a discriminant
-// for exhaustive switches while an instance's own data stays just `{ data }`.
 
 export type Fulfilment = 'delivery' | 'pickup';
 export type PaymentMethod = 'card' | 'cash';
@@ -25,16 +21,9 @@ export interface OrderPlacedData {
   readonly placedAt: string;
 }
 
-export class OrderPlaced {
-  static readonly type = 'OrderPlaced';
-  // Version 2 is the current payload shape; older stored versions are upcast
-  // by the event store before they reach the domain.
-  static readonly schemaVersion = 2;
-  constructor(readonly data: OrderPlacedData) {}
-  get type(): typeof OrderPlaced.type {
-    return OrderPlaced.type;
-  }
-}
+// Version 2 is the current payload shape; older stored versions are upcast
+// by the event store before they reach the domain.
+export class OrderPlaced extends defineEvent<OrderPlacedData>()('OrderPlaced', 2) {}
 
 export interface OrderConfirmedData {
   readonly orderId: string;
@@ -43,14 +32,7 @@ export interface OrderConfirmedData {
   readonly confirmedAt: string;
 }
 
-export class OrderConfirmed {
-  static readonly type = 'OrderConfirmed';
-  static readonly schemaVersion = 1;
-  constructor(readonly data: OrderConfirmedData) {}
-  get type(): typeof OrderConfirmed.type {
-    return OrderConfirmed.type;
-  }
-}
+export class OrderConfirmed extends defineEvent<OrderConfirmedData>()('OrderConfirmed', 1) {}
 
 export interface DiscountAppliedData {
   readonly orderId: string;
@@ -60,14 +42,7 @@ export interface DiscountAppliedData {
   readonly appliedAt: string;
 }
 
-export class DiscountApplied {
-  static readonly type = 'DiscountApplied';
-  static readonly schemaVersion = 1;
-  constructor(readonly data: DiscountAppliedData) {}
-  get type(): typeof DiscountApplied.type {
-    return DiscountApplied.type;
-  }
-}
+export class DiscountApplied extends defineEvent<DiscountAppliedData>()('DiscountApplied', 1) {}
 
 export interface PaymentReceivedData {
   readonly orderId: string;
@@ -79,42 +54,21 @@ export interface PaymentReceivedData {
 
 // Applying it to a CONFIRMED order also moves the order to COOKING: the seed's
 // rule, kept as one event so the stream version moves by one.
-export class PaymentReceived {
-  static readonly type = 'PaymentReceived';
-  static readonly schemaVersion = 1;
-  constructor(readonly data: PaymentReceivedData) {}
-  get type(): typeof PaymentReceived.type {
-    return PaymentReceived.type;
-  }
-}
+export class PaymentReceived extends defineEvent<PaymentReceivedData>()('PaymentReceived', 1) {}
 
 export interface CookingStartedData {
   readonly orderId: string;
   readonly startedAt: string;
 }
 
-export class CookingStarted {
-  static readonly type = 'CookingStarted';
-  static readonly schemaVersion = 1;
-  constructor(readonly data: CookingStartedData) {}
-  get type(): typeof CookingStarted.type {
-    return CookingStarted.type;
-  }
-}
+export class CookingStarted extends defineEvent<CookingStartedData>()('CookingStarted', 1) {}
 
 export interface OrderReadyData {
   readonly orderId: string;
   readonly readyAt: string;
 }
 
-export class OrderReady {
-  static readonly type = 'OrderReady';
-  static readonly schemaVersion = 1;
-  constructor(readonly data: OrderReadyData) {}
-  get type(): typeof OrderReady.type {
-    return OrderReady.type;
-  }
-}
+export class OrderReady extends defineEvent<OrderReadyData>()('OrderReady', 1) {}
 
 export interface OrderDispatchedData {
   readonly orderId: string;
@@ -122,42 +76,21 @@ export interface OrderDispatchedData {
   readonly dispatchedAt: string;
 }
 
-export class OrderDispatched {
-  static readonly type = 'OrderDispatched';
-  static readonly schemaVersion = 1;
-  constructor(readonly data: OrderDispatchedData) {}
-  get type(): typeof OrderDispatched.type {
-    return OrderDispatched.type;
-  }
-}
+export class OrderDispatched extends defineEvent<OrderDispatchedData>()('OrderDispatched', 1) {}
 
 export interface OrderDeliveredData {
   readonly orderId: string;
   readonly deliveredAt: string;
 }
 
-export class OrderDelivered {
-  static readonly type = 'OrderDelivered';
-  static readonly schemaVersion = 1;
-  constructor(readonly data: OrderDeliveredData) {}
-  get type(): typeof OrderDelivered.type {
-    return OrderDelivered.type;
-  }
-}
+export class OrderDelivered extends defineEvent<OrderDeliveredData>()('OrderDelivered', 1) {}
 
 export interface OrderPickedUpData {
   readonly orderId: string;
   readonly pickedUpAt: string;
 }
 
-export class OrderPickedUp {
-  static readonly type = 'OrderPickedUp';
-  static readonly schemaVersion = 1;
-  constructor(readonly data: OrderPickedUpData) {}
-  get type(): typeof OrderPickedUp.type {
-    return OrderPickedUp.type;
-  }
-}
+export class OrderPickedUp extends defineEvent<OrderPickedUpData>()('OrderPickedUp', 1) {}
 
 export interface OrderCancelledData {
   readonly orderId: string;
@@ -166,14 +99,7 @@ export interface OrderCancelledData {
   readonly cancelledAt: string;
 }
 
-export class OrderCancelled {
-  static readonly type = 'OrderCancelled';
-  static readonly schemaVersion = 1;
-  constructor(readonly data: OrderCancelledData) {}
-  get type(): typeof OrderCancelled.type {
-    return OrderCancelled.type;
-  }
-}
+export class OrderCancelled extends defineEvent<OrderCancelledData>()('OrderCancelled', 1) {}
 
 export interface PaymentRefundedData {
   readonly orderId: string;
@@ -181,14 +107,7 @@ export interface PaymentRefundedData {
   readonly refundedAt: string;
 }
 
-export class PaymentRefunded {
-  static readonly type = 'PaymentRefunded';
-  static readonly schemaVersion = 1;
-  constructor(readonly data: PaymentRefundedData) {}
-  get type(): typeof PaymentRefunded.type {
-    return PaymentRefunded.type;
-  }
-}
+export class PaymentRefunded extends defineEvent<PaymentRefundedData>()('PaymentRefunded', 1) {}
 
 export type OrderEvent =
   | OrderPlaced
@@ -218,5 +137,3 @@ export const ORDER_EVENT_CLASSES = [
   OrderCancelled,
   PaymentRefunded,
 ] as const;
-
-export type OrderEventClass = (typeof ORDER_EVENT_CLASSES)[number];

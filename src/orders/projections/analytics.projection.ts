@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '../../database/database.js';
 import type { RecordedEvent } from '../../event-store/event-types.js';
 import type { Projection, TableMap } from '../../projections/projection.js';
-import { loadRows, upsertRows } from '../../projections/table-rows.js';
+import type { TableWriter } from '../../projections/table-writer.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { isOrderStream } from '../order-stream.js';
 
@@ -25,6 +24,62 @@ interface DayTotals {
   revenue_cents: number;
 }
 
+interface PizzaCount {
+  day: string;
+  pizza_id: string;
+  name: string;
+  quantity: number;
+}
+
+/** What one event changes: the order's facts, and what it adds to its day's totals and pizza counts. */
+interface Change {
+  facts: OrderFacts;
+  totals: Partial<DayTotals>;
+  pizzas: PizzaCount[];
+}
+
+/**
+ * The change one event makes, from the order's facts so far (undefined before
+ * it is placed); undefined when it changes nothing (a repeat, an order never seen).
+ */
+function evolve(facts: OrderFacts | undefined, recorded: RecordedEvent): Change | undefined {
+  const event = recorded.event as OrderEvent;
+  if (facts && recorded.version <= facts.version) return undefined;
+  const version = recorded.version;
+  if (event.type === 'OrderPlaced') {
+    if (facts) return undefined;
+    const day = toDay(event.data.placedAt);
+    return {
+      facts: { order_id: event.data.orderId, day, confirmed: false, cancelled: false, paid: false, version },
+      totals: { orders: 1 },
+      pizzas: event.data.items.map((item) => ({ day, pizza_id: item.pizzaId, name: item.name, quantity: item.quantity })),
+    };
+  }
+  if (!facts) return undefined;
+  const next = { ...facts, version };
+  switch (event.type) {
+    case 'OrderConfirmed':
+      return { facts: { ...next, confirmed: true }, totals: facts.confirmed ? {} : { confirmed: 1 }, pizzas: [] };
+    case 'OrderCancelled':
+      return { facts: { ...next, cancelled: true }, totals: facts.cancelled ? {} : { cancelled: 1 }, pizzas: [] };
+    case 'PaymentReceived':
+      return { facts: { ...next, paid: true }, totals: { revenue_cents: event.data.amountCents, paid_orders: facts.paid ? 0 : 1 }, pizzas: [] };
+    case 'PaymentRefunded':
+      return { facts: { ...next, paid: false }, totals: { revenue_cents: -event.data.amountCents, paid_orders: facts.paid ? -1 : 0 }, pizzas: [] };
+    case 'DiscountApplied':
+    case 'CookingStarted':
+    case 'OrderReady':
+    case 'OrderDispatched':
+    case 'OrderDelivered':
+    case 'OrderPickedUp':
+      return { facts: next, totals: {}, pizzas: [] };
+    default: {
+      const unknown: never = event;
+      throw new Error(`The analytics projection does not know ${(unknown as { type: string }).type}`);
+    }
+  }
+}
+
 /**
  * Orders, confirmations, cancellations, revenue and pizzas per day, all counted
  * on the (UTC) day the order was placed, so a day's rates stay between 0 and 1.
@@ -35,67 +90,34 @@ export class AnalyticsProjection implements Projection {
   readonly name = ANALYTICS;
   readonly tables = ['analytics_orders', 'analytics_daily', 'analytics_pizzas'];
 
-  async apply(tx: Queryable, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
+  async apply(tx: TableWriter, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
     const relevant = events.filter((e) => isOrderStream(e.streamId));
     if (relevant.length === 0) return;
     const ids = [...new Set(relevant.map((e) => (e.event as OrderEvent).data.orderId))];
-    const facts = await loadRows<OrderFacts>(tx, tables.analytics_orders, 'order_id', ids);
+    const facts = await tx.loadRows<OrderFacts>(tables.analytics_orders, 'order_id', ids);
     for (const f of facts.values()) f.day = toDay(f.day);
     const days = new Map<string, DayTotals>();
-    const pizzas = new Map<string, { day: string; pizza_id: string; name: string; quantity: number }>();
+    const pizzas = new Map<string, PizzaCount>();
     const touched = new Set<string>();
-    const totals = (day: string): DayTotals => {
-      let t = days.get(day);
-      if (!t) days.set(day, (t = { orders: 0, confirmed: 0, cancelled: 0, paid_orders: 0, revenue_cents: 0 }));
-      return t;
-    };
 
     for (const recorded of relevant) {
-      const event = recorded.event as OrderEvent;
-      const id = event.data.orderId;
-      let order = facts.get(id);
-      if (order && recorded.version <= order.version) continue;
-      if (event.type === 'OrderPlaced') {
-        if (order) continue;
-        order = { order_id: id, day: toDay(event.data.placedAt), confirmed: false, cancelled: false, paid: false, version: 0 };
-        facts.set(id, order);
-        totals(order.day).orders++;
-        for (const item of event.data.items) {
-          const key = `${order.day}|${item.pizzaId}`;
-          const entry = pizzas.get(key) ?? { day: order.day, pizza_id: item.pizzaId, name: item.name, quantity: 0 };
-          entry.quantity += item.quantity;
-          pizzas.set(key, entry);
-        }
-      }
-      if (!order) continue;
-      const day = totals(order.day);
-      switch (event.type) {
-        case 'OrderConfirmed':
-          if (!order.confirmed) day.confirmed++;
-          order.confirmed = true;
-          break;
-        case 'OrderCancelled':
-          if (!order.cancelled) day.cancelled++;
-          order.cancelled = true;
-          break;
-        case 'PaymentReceived':
-          day.revenue_cents += event.data.amountCents;
-          if (!order.paid) day.paid_orders++;
-          order.paid = true;
-          break;
-        case 'PaymentRefunded':
-          day.revenue_cents -= event.data.amountCents;
-          if (order.paid) day.paid_orders--;
-          order.paid = false;
-          break;
-        default:
-          break;
-      }
-      order.version = recorded.version;
+      const id = (recorded.event as OrderEvent).data.orderId;
+      const change = evolve(facts.get(id), recorded);
+      if (!change) continue;
+      facts.set(id, change.facts);
       touched.add(id);
+      const day = days.get(change.facts.day) ?? { orders: 0, confirmed: 0, cancelled: 0, paid_orders: 0, revenue_cents: 0 };
+      for (const [key, delta] of Object.entries(change.totals) as [keyof DayTotals, number][]) day[key] += delta;
+      days.set(change.facts.day, day);
+      for (const count of change.pizzas) {
+        const key = `${count.day}|${count.pizza_id}`;
+        const entry = pizzas.get(key);
+        if (entry) entry.quantity += count.quantity;
+        else pizzas.set(key, { ...count });
+      }
     }
 
-    await upsertRows(tx, tables.analytics_orders, ['order_id'], [...touched].map((id) => ({ ...facts.get(id)! })));
+    await tx.upsertRows(tables.analytics_orders, ['order_id'], [...touched].map((id) => ({ ...facts.get(id)! })));
     if (days.size > 0) {
       await tx.query(
         `INSERT INTO ${tables.analytics_daily} AS t (day, orders, confirmed, cancelled, paid_orders, revenue_cents)

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '../../database/database.js';
 import type { RecordedEvent } from '../../event-store/event-types.js';
 import type { Projection, TableMap } from '../../projections/projection.js';
-import { deleteRows, loadRows, upsertRows } from '../../projections/table-rows.js';
+import type { TableWriter } from '../../projections/table-writer.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { paymentStartsCooking } from '../domain/order-status.js';
 import { isOrderStream } from '../order-stream.js';
@@ -80,12 +79,12 @@ export class KitchenQueueProjection implements Projection {
   readonly name = KITCHEN_QUEUE;
   readonly tables = ['kitchen_queue'];
 
-  async apply(tx: Queryable, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
+  async apply(tx: TableWriter, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
     const table = tables.kitchen_queue;
     const relevant = events.filter((e) => isOrderStream(e.streamId));
     if (relevant.length === 0) return;
     const ids = [...new Set(relevant.map((e) => (e.event as OrderEvent).data.orderId))];
-    const rows = await loadRows<KitchenQueueRow>(tx, table, 'order_id', ids);
+    const rows = await tx.loadRows<KitchenQueueRow>(table, 'order_id', ids);
     const upserts = new Map<string, KitchenQueueRow>();
     const removed = new Set<string>();
     for (const recorded of relevant) {
@@ -102,7 +101,7 @@ export class KitchenQueueProjection implements Projection {
         upserts.set(id, after);
       }
     }
-    await deleteRows(tx, table, 'order_id', [...removed]);
-    await upsertRows(tx, table, ['order_id'], [...upserts.values()].map((row) => ({ ...row })));
+    await tx.deleteRows(table, 'order_id', [...removed]);
+    await tx.upsertRows(table, ['order_id'], [...upserts.values()].map((row) => ({ ...row })));
   }
 }

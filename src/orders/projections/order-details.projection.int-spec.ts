@@ -7,6 +7,7 @@ import { cancelled, confirmed, iso, ORDER_ID, placed } from '../domain/testing/o
 import type { OrderEvent } from '../domain/order-events.js';
 import { orderStreamId } from '../order-stream.js';
 import { OrderDetailsProjection, type OrderDetailsRow } from './order-details.projection.js';
+import { TableWriter } from '../../projections/table-writer.js';
 
 let position = 0;
 function recorded(event: OrderEvent, version: number, orderId = ORDER_ID): RecordedEvent {
@@ -53,7 +54,7 @@ describe('order-details projection on PostgreSQL', () => {
   it('writes a batch of new orders without reading first', async () => {
     const sent: string[] = [];
     const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
-    await projection.apply(recording(fixture, sent), ids.map((id) => recorded(placed(), 1, id)), tables);
+    await projection.apply(new TableWriter(recording(fixture, sent)), ids.map((id) => recorded(placed(), 1, id)), tables);
     expect(sent.filter((text) => /^\s*SELECT/i.test(text))).toEqual([]);
     expect(sent).toHaveLength(1);
     for (const id of ids) expect(await row(id)).toMatchObject({ status: 'PENDING', version: 1 });
@@ -62,10 +63,10 @@ describe('order-details projection on PostgreSQL', () => {
   it('reads only the orders a batch did not place itself', async () => {
     const existing = '33333333-3333-4333-8333-333333333333';
     const fresh = '44444444-4444-4444-8444-444444444444';
-    await projection.apply(fixture.db.pool, [recorded(placed(), 1, existing)], tables);
+    await projection.apply(new TableWriter(fixture.db.pool), [recorded(placed(), 1, existing)], tables);
     const sent: string[] = [];
     await projection.apply(
-      recording(fixture, sent),
+      new TableWriter(recording(fixture, sent)),
       [recorded(confirmed(), 2, existing), recorded(placed(), 1, fresh), recorded(confirmed(), 2, fresh), recorded(cancelled(), 3, fresh)],
       tables,
     );
@@ -76,8 +77,8 @@ describe('order-details projection on PostgreSQL', () => {
 
   it('never lets an OrderPlaced delivered again overwrite the newer row it did not read', async () => {
     const id = '55555555-5555-4555-8555-555555555555';
-    await projection.apply(fixture.db.pool, [recorded(placed(), 1, id), recorded(confirmed(), 2, id)], tables);
-    await projection.apply(fixture.db.pool, [recorded(placed(), 1, id)], tables);
+    await projection.apply(new TableWriter(fixture.db.pool), [recorded(placed(), 1, id), recorded(confirmed(), 2, id)], tables);
+    await projection.apply(new TableWriter(fixture.db.pool), [recorded(placed(), 1, id)], tables);
     expect(await row(id)).toMatchObject({ status: 'CONFIRMED', version: 2 });
   });
 });

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '../../database/database.js';
 import type { RecordedEvent } from '../../event-store/event-types.js';
 import type { Projection, TableMap } from '../../projections/projection.js';
-import { keysToLoad, loadRows, upsertRows } from '../../projections/table-rows.js';
+import { keysToLoad, type TableWriter } from '../../projections/table-writer.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { paymentStartsCooking } from '../domain/order-status.js';
 import { isOrderStream } from '../order-stream.js';
@@ -111,14 +110,14 @@ export class OrderDetailsProjection implements Projection {
   readonly name = ORDER_DETAILS;
   readonly tables = ['order_details'];
 
-  async apply(tx: Queryable, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
+  async apply(tx: TableWriter, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
     const table = tables.order_details;
     const relevant = events.filter((e) => isOrderStream(e.streamId));
     if (relevant.length === 0) return;
     // An order placed in this batch starts from nothing: only the others are read.
     const orderIdOf = (e: RecordedEvent) => (e.event as OrderEvent).data.orderId;
     const toLoad = keysToLoad(relevant, orderIdOf, (e) => (e.event as OrderEvent).type === 'OrderPlaced');
-    const rows = await loadRows<OrderDetailsRow>(tx, table, 'order_id', toLoad);
+    const rows = await tx.loadRows<OrderDetailsRow>(table, 'order_id', toLoad);
     const loaded = new Set(toLoad);
     const changed = new Set<string>();
     for (const recorded of relevant) {
@@ -130,7 +129,7 @@ export class OrderDetailsProjection implements Projection {
         changed.add(id);
       }
     }
-    await upsertRows(tx, table, ['order_id'], [...changed].map((id) => ({ ...rows.get(id)! })), {
+    await tx.upsertRows(table, ['order_id'], [...changed].map((id) => ({ ...rows.get(id)! })), {
       newerBy: 'version',
       created: (row) => !loaded.has((row as OrderDetailsRow).order_id),
     });

@@ -3,7 +3,8 @@ import { AppError } from '../../common/errors/app-error.js';
 import { EventStore } from '../../event-store/event-store.js';
 import { evolveOrderDetails, type OrderDetailsRow } from '../projections/order-details.projection.js';
 import { isOrderId, orderStreamId } from '../order-stream.js';
-import { toOrderView, type OrderView } from './order-view.js';
+import { toOrderView } from './order-view.js';
+import type { OrderView } from './dto/order-responses.dto.js';
 import { orderNotFound } from '../domain/order-errors.js';
 
 export class GetOrderStateQuery extends Query<OrderView> {

@@ -3,7 +3,8 @@ import { Database } from '../../database/database.js';
 import { ProjectionsService } from '../../projections/projections.service.js';
 import { ORDER_DETAILS, type OrderDetailsRow } from '../projections/order-details.projection.js';
 import { isOrderId } from '../order-stream.js';
-import { toOrderView, type OrderView } from './order-view.js';
+import { toOrderView } from './order-view.js';
+import type { OrderView } from './dto/order-responses.dto.js';
 import { orderNotFound } from '../domain/order-errors.js';
 
 export class GetOrderQuery extends Query<OrderView> {

@@ -6,7 +6,8 @@ import { normalisePhoneNumber } from '../domain/phone-number.js';
 import { ProjectionsService } from '../../projections/projections.service.js';
 import { ORDER_DETAILS, phoneDigits, type OrderDetailsRow } from '../projections/order-details.projection.js';
 import { isOrderId } from '../order-stream.js';
-import { toOrderView, type OrderView } from './order-view.js';
+import type { OrderView } from './dto/order-responses.dto.js';
+import { toOrderView } from './order-view.js';
 
 export interface OrderPage {
   items: OrderView[];

@@ -1,12 +1,19 @@
 import type { KitchenQueueRow } from '../projections/kitchen-queue.projection.js';
 import type { OrderDetailsRow } from '../projections/order-details.projection.js';
+import type { KitchenTicketView, OrderView } from './dto/order-responses.dto.js';
 
+// The answers' shapes are written once, as the classes the OpenAPI document
+// shows (dto/order-responses.dto.ts); these only map a row onto them, and the
+// compiler holds each mapping to its class, field for field.
+
+function iso(value: string | Date): string;
+function iso(value: string | Date | null): string | null;
 function iso(value: string | Date | null): string | null {
   return value === null ? null : new Date(value).toISOString();
 }
 
 /** The order as GET /orders/{id} shows it, from its read-model row. */
-export function toOrderView(row: OrderDetailsRow) {
+export function toOrderView(row: OrderDetailsRow): OrderView {
   return {
     orderId: row.order_id,
     status: row.status,
@@ -33,9 +40,7 @@ export function toOrderView(row: OrderDetailsRow) {
   };
 }
 
-export type OrderView = ReturnType<typeof toOrderView>;
-
-export function toKitchenTicket(row: KitchenQueueRow) {
+export function toKitchenTicket(row: KitchenQueueRow): KitchenTicketView {
   return {
     orderId: row.order_id,
     status: row.status,

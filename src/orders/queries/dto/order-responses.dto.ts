@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ORDER_STATUSES } from './query-params.dto.js';
 
 /**
- * The shapes the query routes answer with, for the OpenAPI document only: the
- * handlers build plain objects (order-view.ts, the query handlers) and these
- * classes describe them, with an example of each field.
+ * The shapes the query routes answer with, each written once: the OpenAPI
+ * document shows these classes, with an example of each field, and the
+ * handlers' mappings (order-view.ts) are typed as them.
  */
 
 const ORDER_ID = '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b';

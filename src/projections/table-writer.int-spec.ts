@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { openDatabaseFixture, type DatabaseFixture } from '../../test/support/database-fixture.js';
-import { deleteRows, enableBulkWrites, loadRows, upsertRows, type BulkWrites } from './table-rows.js';
+import { BulkTableWriter } from './bulk-table-writer.js';
+import { TableWriter } from './table-writer.js';
 
 /** Every column type the read models use, a NOT NULL column with a default, and a version to guard by. */
 const TABLE = `(
@@ -44,12 +45,12 @@ type Row = ReturnType<typeof row>;
 describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write the same', () => {
   let fixture: DatabaseFixture;
   let bulk: PoolClient;
-  let writes: BulkWrites;
+  let writes: BulkTableWriter;
 
   beforeAll(async () => {
     fixture = await openDatabaseFixture();
     bulk = await fixture.db.pool.connect();
-    writes = enableBulkWrites(bulk);
+    writes = new BulkTableWriter(bulk);
   });
 
   afterAll(async () => {
@@ -76,8 +77,8 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
   it('writes a large batch through a staging table into the same rows, values and defaults as json', async () => {
     await fresh('rows_json_1', 'rows_bulk_1');
     const rows = Array.from({ length: 250 }, (_, i) => row(i));
-    await upsertRows(fixture.db.pool, 'rows_json_1', ['id'], rows);
-    await upsertRows(bulk, 'rows_bulk_1', ['id'], rows);
+    await new TableWriter(fixture.db.pool).upsertRows('rows_json_1', ['id'], rows);
+    await writes.upsertRows('rows_bulk_1', ['id'], rows);
     await writes.flush();
 
     expect(await stageRows('rows_bulk_1')).toBe(0); // used, and emptied with the write
@@ -92,11 +93,11 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
   it('replaces rows only by newer ones in bulk, as the json path does', async () => {
     await fresh('rows_json_2', 'rows_bulk_2');
     const first = Array.from({ length: 150 }, (_, i) => row(i, 2));
-    for (const table of ['rows_json_2', 'rows_bulk_2']) await upsertRows(fixture.db.pool, table, ['id'], first);
+    for (const table of ['rows_json_2', 'rows_bulk_2']) await new TableWriter(fixture.db.pool).upsertRows(table, ['id'], first);
     // Half older (version 1: kept out), half newer (version 3: let in).
     const second = first.map((r, i) => ({ ...r, name: `changed ${i}\t`, version: i % 2 ? 1 : 3 }));
-    await upsertRows(fixture.db.pool, 'rows_json_2', ['id'], second, { newerBy: 'version' });
-    await upsertRows(bulk, 'rows_bulk_2', ['id'], second, { newerBy: 'version' });
+    await new TableWriter(fixture.db.pool).upsertRows('rows_json_2', ['id'], second, { newerBy: 'version' });
+    await writes.upsertRows('rows_bulk_2', ['id'], second, { newerBy: 'version' });
     await writes.flush();
 
     const written = (await contents('rows_bulk_2')) as Row[];
@@ -109,12 +110,12 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
   it('copies the rows a batch created straight in, and upserts the others, small batches by json', async () => {
     await fresh('rows_json_3', 'rows_bulk_3');
     const existing = Array.from({ length: 30 }, (_, i) => row(i, 1));
-    for (const table of ['rows_json_3', 'rows_bulk_3']) await upsertRows(fixture.db.pool, table, ['id'], existing);
+    for (const table of ['rows_json_3', 'rows_bulk_3']) await new TableWriter(fixture.db.pool).upsertRows(table, ['id'], existing);
     const created = Array.from({ length: 40 }, (_, i) => row(100 + i, 1));
     const batch = [...existing.map((r) => ({ ...r, note: 'moved on', version: 2 })), ...created];
     const isNew = new Set(created.map((r) => r.id));
-    await upsertRows(fixture.db.pool, 'rows_json_3', ['id'], batch, { newerBy: 'version', created: (r) => isNew.has((r as Row).id) });
-    await upsertRows(bulk, 'rows_bulk_3', ['id'], batch, { newerBy: 'version', created: (r) => isNew.has((r as Row).id) });
+    await new TableWriter(fixture.db.pool).upsertRows('rows_json_3', ['id'], batch, { newerBy: 'version', created: (r) => isNew.has((r as Row).id) });
+    await writes.upsertRows('rows_bulk_3', ['id'], batch, { newerBy: 'version', created: (r) => isNew.has((r as Row).id) });
     await writes.flush();
 
     expect(await contents('rows_bulk_3')).toEqual(await contents('rows_json_3'));
@@ -125,13 +126,13 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
   it('refuses, rather than overwrites, a row said to be created that is already there, on a bulk connection only', async () => {
     await fresh('rows_json_4', 'rows_bulk_4');
     const there = row(1, 5);
-    for (const table of ['rows_json_4', 'rows_bulk_4']) await upsertRows(fixture.db.pool, table, ['id'], [there]);
+    for (const table of ['rows_json_4', 'rows_bulk_4']) await new TableWriter(fixture.db.pool).upsertRows(table, ['id'], [there]);
     const again = { ...there, version: 1 };
     // Off a rebuild (a batch delivered again), the guard keeps the newer row.
-    await upsertRows(fixture.db.pool, 'rows_json_4', ['id'], [again], { newerBy: 'version', created: () => true });
+    await new TableWriter(fixture.db.pool).upsertRows('rows_json_4', ['id'], [again], { newerBy: 'version', created: () => true });
     expect(await contents('rows_json_4')).toEqual([expect.objectContaining({ version: 5 })]);
     // In a rebuild's copy it cannot be there: COPY says so.
-    await upsertRows(bulk, 'rows_bulk_4', ['id'], [again], { newerBy: 'version', created: () => true });
+    await writes.upsertRows('rows_bulk_4', ['id'], [again], { newerBy: 'version', created: () => true });
     await expect(writes.flush()).rejects.toMatchObject({ code: '23505' });
     expect(await contents('rows_bulk_4')).toEqual([expect.objectContaining({ version: 5 })]);
   });
@@ -140,18 +141,17 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
     await fresh('rows_json_5', 'rows_bulk_5');
     const client = await fixture.db.pool.connect();
     try {
-      const session = enableBulkWrites(client);
+      const session = new BulkTableWriter(client);
       const rows = Array.from({ length: 150 }, (_, i) => row(i));
-      await upsertRows(client, 'rows_bulk_5', ['id'], rows.slice(0, 120));
+      await session.upsertRows('rows_bulk_5', ['id'], rows.slice(0, 120));
       await session.flush();
       const staged = async () => (await client.query(`SELECT to_regclass('pg_temp.rows_bulk_5__stage') AS stage`)).rows[0].stage;
       expect(await staged()).not.toBeNull();
       await client.query('DISCARD TEMP');
-      session.disable();
-      // The staging table is gone with DISCARD TEMP; a client still marked as bulk would look for it and fail.
-      await upsertRows(client, 'rows_bulk_5', ['id'], rows.map((r) => ({ ...r, version: 2 })), { newerBy: 'version' });
+      // The staging table is gone with DISCARD TEMP; a bulk writer would look for it and fail: a plain one writes json.
+      await new TableWriter(client).upsertRows('rows_bulk_5', ['id'], rows.map((r) => ({ ...r, version: 2 })), { newerBy: 'version' });
       expect(await staged()).toBeNull();
-      await upsertRows(fixture.db.pool, 'rows_json_5', ['id'], rows.map((r) => ({ ...r, version: 2 })));
+      await new TableWriter(fixture.db.pool).upsertRows('rows_json_5', ['id'], rows.map((r) => ({ ...r, version: 2 })));
       expect(await contents('rows_bulk_5')).toEqual(await contents('rows_json_5'));
     } finally {
       client.release(true);
@@ -169,30 +169,29 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
       return (query as (...args: unknown[]) => unknown)(config, ...rest);
     }) as typeof client.query;
     try {
-      const session = enableBulkWrites(client);
+      const session = new BulkTableWriter(client);
       const older = Array.from({ length: 120 }, (_, i) => row(i));
-      await upsertRows(client, 'rows_bulk_6', ['id'], older);
+      await session.upsertRows('rows_bulk_6', ['id'], older);
       await session.pageDone();
       await session.pageDone(); // two pages on: no longer remembered, so read from the table
       const recent = Array.from({ length: 150 }, (_, i) => row(1000 + i));
-      await upsertRows(client, 'rows_bulk_6', ['id'], recent);
-      await deleteRows(client, 'rows_bulk_6', 'id', [recent[0].id, older[0].id]);
+      await session.upsertRows('rows_bulk_6', ['id'], recent);
+      await session.deleteRows('rows_bulk_6', 'id', [recent[0].id, older[0].id]);
       sent.length = 0;
 
       // Remembered: no statement at all, and a deleted row is gone.
-      const fromMemory = await loadRows<Row>(client, 'rows_bulk_6', 'id', [recent[1].id, recent[2].id, recent[0].id]);
+      const fromMemory = await session.loadRows<Row>('rows_bulk_6', 'id', [recent[1].id, recent[2].id, recent[0].id]);
       expect(sent).toEqual([]);
       expect([...fromMemory.keys()].sort()).toEqual([recent[1].id, recent[2].id].sort());
       expect(fromMemory.get(recent[1].id)).toMatchObject({ name: recent[1].name, version: 1 });
 
       // Not remembered: read from the table, behind the writes still in flight, which it therefore sees.
-      const mixed = await loadRows<Row>(client, 'rows_bulk_6', 'id', [older[1].id, older[0].id, recent[3].id]);
+      const mixed = await session.loadRows<Row>('rows_bulk_6', 'id', [older[1].id, older[0].id, recent[3].id]);
       expect(sent).toEqual(['SELECT']);
       expect([...mixed.keys()].sort()).toEqual([older[1].id, recent[3].id].sort());
       expect(mixed.get(older[1].id)).toMatchObject({ name: older[1].name, count: 1 });
 
       await session.flush();
-      session.disable();
       expect(await contents('rows_bulk_6')).toHaveLength(120 + 150 - 2);
     } finally {
       client.release(true);
