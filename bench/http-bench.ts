@@ -1,5 +1,5 @@
 import type { Request } from 'autocannon';
-import { ORDER_DETAILS } from '../src/orders/projections/order-details.projection.js';
+import { ORDER_DETAILS } from '../src/orders/read-models/order-details.projection.js';
 import { STAFF_TOKEN, type AppProcess } from './support/app-process.js';
 import { cpuPerRequest, sampleCpu } from './support/cpu-split.js';
 import { LagListener } from './support/lag-listener.js';

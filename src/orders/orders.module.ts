@@ -9,9 +9,9 @@ import { OrderCommandsController } from './commands/order-commands.controller.js
 import { PlaceOrderHandler } from './commands/place-order.command.js';
 import { OrderRepository } from './order.repository.js';
 import { registerOrderEvents } from './order-stream.js';
-import { AnalyticsProjection } from './projections/analytics.projection.js';
-import { KitchenQueueProjection } from './projections/kitchen-queue.projection.js';
-import { OrderDetailsProjection } from './projections/order-details.projection.js';
+import { AnalyticsProjection } from './read-models/analytics.projection.js';
+import { KitchenQueueProjection } from './read-models/kitchen-queue.projection.js';
+import { OrderDetailsProjection } from './read-models/order-details.projection.js';
 import { GetAnalyticsSummaryHandler } from './queries/get-analytics-summary.query.js';
 import { GetKitchenQueueHandler } from './queries/get-kitchen-queue.query.js';
 import { GetOrderStateHandler } from './queries/get-order-state.query.js';

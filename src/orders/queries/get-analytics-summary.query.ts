@@ -2,7 +2,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { AppError } from '../../common/errors/app-error.js';
 import { Database } from '../../database/database.js';
 import { ProjectionsService } from '../../projections/projections.service.js';
-import { ANALYTICS } from '../projections/analytics.projection.js';
+import { ANALYTICS } from '../read-models/analytics.projection.js';
 
 export interface AnalyticsSummary {
   from: string;

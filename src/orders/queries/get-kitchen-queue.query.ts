@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { Database } from '../../database/database.js';
 import { ProjectionsService } from '../../projections/projections.service.js';
-import { KITCHEN_QUEUE, type KitchenQueueRow } from '../projections/kitchen-queue.projection.js';
+import { KITCHEN_QUEUE, type KitchenQueueRow } from '../read-models/kitchen-queue.projection.js';
 import { toKitchenTicket } from './order-view.js';
 
 export type KitchenTicket = ReturnType<typeof toKitchenTicket>;

@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { AppError } from '../../common/errors/app-error.js';
 import { EventStore } from '../../event-store/event-store.js';
-import { evolveOrderDetails, type OrderDetailsRow } from '../projections/order-details.projection.js';
+import { evolveOrderDetails, type OrderDetailsRow } from '../read-models/order-details.projection.js';
 import { isOrderId, orderStreamId } from '../order-stream.js';
 import { toOrderView } from './order-view.js';
 import type { OrderView } from './dto/order-responses.dto.js';

@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EventStore } from '../../event-store/event-store.js';
 import type { OrderEvent } from '../domain/order-events.js';
-import { evolveOrderDetails, type OrderDetailsRow } from '../projections/order-details.projection.js';
+import { evolveOrderDetails, type OrderDetailsRow } from '../read-models/order-details.projection.js';
 import { isOrderId, orderStreamId } from '../order-stream.js';
 import { describe } from './order-timeline.js';
 import { orderNotFound } from '../domain/order-errors.js';

@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { Database } from '../../database/database.js';
 import { ProjectionsService } from '../../projections/projections.service.js';
-import { ORDER_DETAILS, type OrderDetailsRow } from '../projections/order-details.projection.js';
+import { ORDER_DETAILS, type OrderDetailsRow } from '../read-models/order-details.projection.js';
 import { isOrderId } from '../order-stream.js';
 import { toOrderView } from './order-view.js';
 import type { OrderView } from './dto/order-responses.dto.js';

@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { Database } from '../../database/database.js';
 import { normalisePhoneNumber } from '../domain/phone-number.js';
 import { ProjectionsService } from '../../projections/projections.service.js';
-import { ORDER_DETAILS, phoneDigits, type OrderDetailsRow } from '../projections/order-details.projection.js';
+import { ORDER_DETAILS, phoneDigits, type OrderDetailsRow } from '../read-models/order-details.projection.js';
 import { isOrderId } from '../order-stream.js';
 import type { OrderView } from './dto/order-responses.dto.js';
 import { toOrderView } from './order-view.js';

@@ -1,5 +1,5 @@
-import type { KitchenQueueRow } from '../projections/kitchen-queue.projection.js';
-import type { OrderDetailsRow } from '../projections/order-details.projection.js';
+import type { KitchenQueueRow } from '../read-models/kitchen-queue.projection.js';
+import type { OrderDetailsRow } from '../read-models/order-details.projection.js';
 import type { KitchenTicketView, OrderView } from './dto/order-responses.dto.js';
 
 // The answers' shapes are written once, as the classes the OpenAPI document
