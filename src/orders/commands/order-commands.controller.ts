@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { StaffOnly, StaffOptional } from '../../common/auth/staff.guard.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import { ChangeOrderCommand } from './change-order.command.js';
 import { CommandCtx } from './command-context.js';
@@ -14,7 +13,7 @@ import {
   PayOrderDto,
 } from './dto/order-command.dtos.js';
 import { PlaceOrderDto } from './dto/place-order.dto.js';
-import { ApiCommandHeaders, ApiOrderCommand } from './order-commands.docs.js';
+import { ApiCommandHeaders, ApiOrderCommand, ChangeRoute } from './order-commands.docs.js';
 import type { OrderChange, OrderChangeInputs } from './order-changes.js';
 import type { CommandContext, WriteResult } from './order-command-runner.js';
 import { PlaceOrderCommand } from './place-order.command.js';
@@ -47,95 +46,43 @@ export class OrderCommandsController {
     return this.commands.execute(new PlaceOrderCommand(input, context));
   }
 
-  @Post(':id/confirm')
-  @HttpCode(HttpStatus.OK)
-  @StaffOnly()
-  @ApiOrderCommand({
-    summary: 'Confirm a pending order (staff)',
-    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_PENDING', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
-  })
+  @ChangeRoute('confirm')
   confirm(@Param('id') id: string, @Body() body: ConfirmOrderDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
     return this.change('confirm', id, { estimatedReadyAt: body.estimatedReadyAt ? new Date(body.estimatedReadyAt).toISOString() : null, kitchenNotes: body.kitchenNotes ?? null }, context);
   }
 
-  @Post(':id/pay')
-  @HttpCode(HttpStatus.OK)
-  @StaffOnly()
-  @ApiOrderCommand({
-    summary: 'Take payment (staff)',
-    description: 'Paying a CONFIRMED order also starts cooking it: one PaymentReceived event, one version.',
-    errors: ['ORDER_NOT_FOUND', 'ORDER_ALREADY_PAID', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
-  })
+  @ChangeRoute('pay')
   pay(@Param('id') id: string, @Body() body: PayOrderDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
     return this.change('pay', id, { method: body.method, transactionId: body.transactionId ?? null }, context);
   }
 
-  @Post(':id/discount')
-  @HttpCode(HttpStatus.OK)
-  @StaffOnly()
-  @ApiOrderCommand({
-    summary: 'Apply a discount code to an unpaid order, once (staff)',
-    errors: ['DISCOUNT_CODE_UNKNOWN', 'ORDER_NOT_FOUND', 'ORDER_ALREADY_PAID', 'DISCOUNT_ALREADY_APPLIED', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
-  })
+  @ChangeRoute('discount')
   discount(@Param('id') id: string, @Body() body: ApplyDiscountDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
     return this.change('discount', id, { code: body.code }, context);
   }
 
-  @Post(':id/start-cooking')
-  @HttpCode(HttpStatus.OK)
-  @StaffOnly()
-  @ApiOrderCommand({
-    summary: 'Start cooking a confirmed, unpaid order (staff)',
-    description: 'For cash on delivery: payment can be taken later with /pay.',
-    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CONFIRMED', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
-  })
+  @ChangeRoute('startCooking')
   startCooking(@Param('id') id: string, @Body() _body: EmptyDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
     return this.change('startCooking', id, {}, context);
   }
 
-  @Post(':id/ready')
-  @HttpCode(HttpStatus.OK)
-  @StaffOnly()
-  @ApiOrderCommand({
-    summary: 'Mark an order being cooked as ready (staff)',
-    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_COOKING', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
-  })
+  @ChangeRoute('ready')
   ready(@Param('id') id: string, @Body() _body: EmptyDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
     return this.change('ready', id, {}, context);
   }
 
-  @Post(':id/dispatch')
-  @HttpCode(HttpStatus.OK)
-  @StaffOnly()
-  @ApiOrderCommand({
-    summary: 'Send a ready delivery order out (staff)',
-    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_READY', 'PICKUP_ORDER_NOT_DISPATCHABLE', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
-  })
+  @ChangeRoute('dispatch')
   dispatch(@Param('id') id: string, @Body() body: DispatchOrderDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
     return this.change('dispatch', id, { courier: body.courier ?? null }, context);
   }
 
-  @Post(':id/deliver')
-  @HttpCode(HttpStatus.OK)
-  @StaffOnly()
-  @ApiOrderCommand({
-    summary: 'Deliver an order, or hand a ready pickup order over (staff)',
-    description: 'A delivery order goes OUT_FOR_DELIVERY → DELIVERED; a pickup order READY → PICKED_UP.',
-    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_OUT_FOR_DELIVERY', 'ORDER_NOT_READY', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
-  })
+  @ChangeRoute('deliver')
   deliver(@Param('id') id: string, @Body() _body: EmptyDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
     return this.change('deliver', id, {}, context);
   }
 
   /** Open to anyone: the order itself allows customers to cancel only while it is PENDING. */
-  @Post(':id/cancel')
-  @HttpCode(HttpStatus.OK)
-  @StaffOptional()
-  @ApiOrderCommand({
-    summary: 'Cancel an order (staff; the customer too while it is PENDING)',
-    description: 'Without a staff token only a PENDING order can be cancelled. A paid order is refunded in the same write (PaymentRefunded).',
-    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 'CANCELLATION_REQUIRES_STAFF', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
-  })
+  @ChangeRoute('cancel')
   cancel(@Param('id') id: string, @Body() body: CancelOrderDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
     return this.change('cancel', id, { reason: body.reason }, context);
   }

@@ -1,6 +1,8 @@
-import { applyDecorators, HttpStatus } from '@nestjs/common';
+import { applyDecorators, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { StaffOnly, StaffOptional } from '../../common/auth/staff.guard.js';
 import { ApiWriteErrors, type ErrorCode } from '../../common/errors/api-error-responses.js';
+import type { OrderChange } from './order-changes.js';
 import { WriteResultDto } from './dto/write-result.dto.js';
 
 const ETAG = { description: 'The order version after the write, quoted', schema: { type: 'string', example: '"2"' } };
@@ -53,3 +55,79 @@ export const ApiCommandHeaders = () =>
       schema: { type: 'string', example: 'checkout-7f3a' },
     }),
   );
+
+interface ChangeRoute {
+  readonly path: string;
+  /** 'optional': open to anyone, the staff token only widening what is allowed (the order's own rules decide). */
+  readonly staff: 'only' | 'optional';
+  readonly summary: string;
+  readonly description?: string;
+  readonly errors: ErrorCode[];
+}
+
+/** Each change's route: its path, who may call it, and how the OpenAPI document shows it. */
+export const CHANGE_ROUTES: { readonly [K in OrderChange]: ChangeRoute } = {
+  confirm: {
+    path: ':id/confirm',
+    staff: 'only',
+    summary: 'Confirm a pending order (staff)',
+    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_PENDING', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+  },
+  pay: {
+    path: ':id/pay',
+    staff: 'only',
+    summary: 'Take payment (staff)',
+    description: 'Paying a CONFIRMED order also starts cooking it: one PaymentReceived event, one version.',
+    errors: ['ORDER_NOT_FOUND', 'ORDER_ALREADY_PAID', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+  },
+  discount: {
+    path: ':id/discount',
+    staff: 'only',
+    summary: 'Apply a discount code to an unpaid order, once (staff)',
+    errors: ['DISCOUNT_CODE_UNKNOWN', 'ORDER_NOT_FOUND', 'ORDER_ALREADY_PAID', 'DISCOUNT_ALREADY_APPLIED', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+  },
+  startCooking: {
+    path: ':id/start-cooking',
+    staff: 'only',
+    summary: 'Start cooking a confirmed, unpaid order (staff)',
+    description: 'For cash on delivery: payment can be taken later with /pay.',
+    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CONFIRMED', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+  },
+  ready: {
+    path: ':id/ready',
+    staff: 'only',
+    summary: 'Mark an order being cooked as ready (staff)',
+    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_COOKING', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+  },
+  dispatch: {
+    path: ':id/dispatch',
+    staff: 'only',
+    summary: 'Send a ready delivery order out (staff)',
+    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_READY', 'PICKUP_ORDER_NOT_DISPATCHABLE', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+  },
+  deliver: {
+    path: ':id/deliver',
+    staff: 'only',
+    summary: 'Deliver an order, or hand a ready pickup order over (staff)',
+    description: 'A delivery order goes OUT_FOR_DELIVERY → DELIVERED; a pickup order READY → PICKED_UP.',
+    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_OUT_FOR_DELIVERY', 'ORDER_NOT_READY', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+  },
+  cancel: {
+    path: ':id/cancel',
+    staff: 'optional',
+    summary: 'Cancel an order (staff; the customer too while it is PENDING)',
+    description: 'Without a staff token only a PENDING order can be cancelled. A paid order is refunded in the same write (PaymentRefunded).',
+    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 'CANCELLATION_REQUIRES_STAFF', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+  },
+};
+
+/** A change's route as its table row says: POST, 200, its access and its documentation. */
+export function ChangeRoute(change: OrderChange) {
+  const route = CHANGE_ROUTES[change];
+  return applyDecorators(
+    Post(route.path),
+    HttpCode(HttpStatus.OK),
+    route.staff === 'only' ? StaffOnly() : StaffOptional(),
+    ApiOrderCommand({ summary: route.summary, description: route.description, errors: route.errors }),
+  );
+}

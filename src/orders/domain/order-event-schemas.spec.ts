@@ -21,7 +21,7 @@ import {
   placeInput,
   placed,
   ready,
-} from './testing/order-fixtures.js';
+} from '../../../test/support/orders/order-fixtures.js';
 
 function registry(): EventRegistry {
   const registry = new EventRegistry();

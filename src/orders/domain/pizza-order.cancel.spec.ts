@@ -1,5 +1,5 @@
 import { OrderCancelled, PaymentRefunded } from './order-events.js';
-import { given } from './testing/given-when-then.js';
+import { given } from '../../../test/support/orders/given-when-then.js';
 import {
   at,
   confirmed,
@@ -10,7 +10,7 @@ import {
   paid,
   placed,
   SUBTOTAL_CENTS,
-} from './testing/order-fixtures.js';
+} from '../../../test/support/orders/order-fixtures.js';
 
 const refunded = (amountCents = SUBTOTAL_CENTS) =>
   new PaymentRefunded({ orderId: ORDER_ID, amountCents, refundedAt: iso(5) });

@@ -1,6 +1,6 @@
 import { OrderConfirmed, OrderPlaced, type OrderEvent } from './order-events.js';
 import { PizzaOrder } from './pizza-order.js';
-import { at, confirmed, ITEMS, ORDER_ID, placed, placeInput } from './testing/order-fixtures.js';
+import { at, confirmed, ITEMS, ORDER_ID, placed, placeInput } from '../../../test/support/orders/order-fixtures.js';
 
 // Drives a full delivery order through every command, as handlers would,
 // persisting after each one so each step starts from a freshly loaded order.

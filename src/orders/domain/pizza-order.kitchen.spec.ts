@@ -1,5 +1,5 @@
 import { CookingStarted, OrderDelivered, OrderDispatched, OrderPickedUp, OrderReady } from './order-events.js';
-import { given } from './testing/given-when-then.js';
+import { given } from '../../../test/support/orders/given-when-then.js';
 import {
   at,
   confirmed,
@@ -11,7 +11,7 @@ import {
   paid,
   placed,
   ready,
-} from './testing/order-fixtures.js';
+} from '../../../test/support/orders/order-fixtures.js';
 
 const pickupReady = () => [placed('pickup'), confirmed(), cookingStarted(), ready()];
 

@@ -4,7 +4,7 @@ import {
   OrderPlaced,
   PaymentReceived,
 } from './order-events.js';
-import { given } from './testing/given-when-then.js';
+import { given } from '../../../test/support/orders/given-when-then.js';
 import {
   at,
   cancelled,
@@ -19,7 +19,7 @@ import {
   placed,
   placeInput,
   SUBTOTAL_CENTS,
-} from './testing/order-fixtures.js';
+} from '../../../test/support/orders/order-fixtures.js';
 
 describe('PizzaOrder.place', () => {
   it('places an order with the subtotal of its lines, for delivery by default', () => {

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../event-store/event-types.js';
 import type { Projection, TableMap } from '../../projections/projection.js';
 import type { TableWriter } from '../../projections/table-writer.js';
 import type { OrderEvent } from '../domain/order-events.js';
-import { isOrderStream } from '../order-stream.js';
+import { noRuleFor, orderEventsIn, orderIdOf, orderIdsIn } from './order-events-in.js';
 
 export const ANALYTICS = 'analytics';
 
@@ -73,10 +73,8 @@ function evolve(facts: OrderFacts | undefined, recorded: RecordedEvent): Change 
     case 'OrderDelivered':
     case 'OrderPickedUp':
       return { facts: next, totals: {}, pizzas: [] };
-    default: {
-      const unknown: never = event;
-      throw new Error(`The analytics projection does not know ${(unknown as { type: string }).type}`);
-    }
+    default:
+      return noRuleFor(ANALYTICS, event);
   }
 }
 
@@ -91,17 +89,16 @@ export class AnalyticsProjection implements Projection {
   readonly tables = ['analytics_orders', 'analytics_daily', 'analytics_pizzas'];
 
   async apply(tx: TableWriter, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
-    const relevant = events.filter((e) => isOrderStream(e.streamId));
+    const relevant = orderEventsIn(events);
     if (relevant.length === 0) return;
-    const ids = [...new Set(relevant.map((e) => (e.event as OrderEvent).data.orderId))];
-    const facts = await tx.loadRows<OrderFacts>(tables.analytics_orders, 'order_id', ids);
+    const facts = await tx.loadRows<OrderFacts>(tables.analytics_orders, 'order_id', orderIdsIn(relevant));
     for (const f of facts.values()) f.day = toDay(f.day);
     const days = new Map<string, DayTotals>();
     const pizzas = new Map<string, PizzaCount>();
     const touched = new Set<string>();
 
     for (const recorded of relevant) {
-      const id = (recorded.event as OrderEvent).data.orderId;
+      const id = orderIdOf(recorded);
       const change = evolve(facts.get(id), recorded);
       if (!change) continue;
       facts.set(id, change.facts);

@@ -4,7 +4,7 @@ import type { Projection, TableMap } from '../../projections/projection.js';
 import type { TableWriter } from '../../projections/table-writer.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { paymentStartsCooking } from '../domain/order-status.js';
-import { isOrderStream } from '../order-stream.js';
+import { noRuleFor, orderEventsIn, orderIdOf, orderIdsIn } from './order-events-in.js';
 
 export const KITCHEN_QUEUE = 'kitchen-queue';
 
@@ -67,13 +67,12 @@ function evolve(row: KitchenQueueRow | undefined, recorded: RecordedEvent): Kitc
     case 'OrderCancelled':
     case 'PaymentRefunded':
       return null;
-    default: {
-      const unhandled: never = event;
-      throw new Error(`kitchen-queue has no rule for ${(unhandled as { type: string }).type}`);
-    }
+    default:
+      return noRuleFor(KITCHEN_QUEUE, event);
   }
 }
 
+/** The kitchen board: one row per order from confirmation until it leaves the kitchen, then none. */
 @Injectable()
 export class KitchenQueueProjection implements Projection {
   readonly name = KITCHEN_QUEUE;
@@ -81,14 +80,13 @@ export class KitchenQueueProjection implements Projection {
 
   async apply(tx: TableWriter, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
     const table = tables.kitchen_queue;
-    const relevant = events.filter((e) => isOrderStream(e.streamId));
+    const relevant = orderEventsIn(events);
     if (relevant.length === 0) return;
-    const ids = [...new Set(relevant.map((e) => (e.event as OrderEvent).data.orderId))];
-    const rows = await tx.loadRows<KitchenQueueRow>(table, 'order_id', ids);
+    const rows = await tx.loadRows<KitchenQueueRow>(table, 'order_id', orderIdsIn(relevant));
     const upserts = new Map<string, KitchenQueueRow>();
     const removed = new Set<string>();
     for (const recorded of relevant) {
-      const id = (recorded.event as OrderEvent).data.orderId;
+      const id = orderIdOf(recorded);
       if (removed.has(id)) continue;
       const before = rows.get(id);
       const after = evolve(before, recorded);

@@ -3,7 +3,7 @@ import { openDatabaseFixture, type DatabaseFixture } from '../../../test/support
 import type { Queryable } from '../../database/database.js';
 import type { RecordedEvent } from '../../event-store/event-types.js';
 import { liveTables } from '../../projections/projection.js';
-import { cancelled, confirmed, iso, ORDER_ID, placed } from '../domain/testing/order-fixtures.js';
+import { cancelled, confirmed, iso, ORDER_ID, placed } from '../../../test/support/orders/order-fixtures.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { orderStreamId } from '../order-stream.js';
 import { OrderDetailsProjection, type OrderDetailsRow } from './order-details.projection.js';

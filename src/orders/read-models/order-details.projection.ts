@@ -4,7 +4,7 @@ import type { Projection, TableMap } from '../../projections/projection.js';
 import { keysToLoad, type TableWriter } from '../../projections/table-writer.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { paymentStartsCooking } from '../domain/order-status.js';
-import { isOrderStream } from '../order-stream.js';
+import { noRuleFor, orderEventsIn, orderIdOf } from './order-events-in.js';
 
 export const ORDER_DETAILS = 'order-details';
 
@@ -98,13 +98,15 @@ export function evolveOrderDetails(row: OrderDetailsRow | undefined, recorded: R
       return { ...row, ...stamp, status: 'CANCELLED', cancellation_reason: event.data.reason };
     case 'PaymentRefunded':
       return { ...row, ...stamp, payment_status: 'REFUNDED', refunded_cents: event.data.amountCents };
-    default: {
-      const unhandled: never = event;
-      throw new Error(`order-details has no rule for ${(unhandled as { type: string }).type}`);
-    }
+    default:
+      return noRuleFor(ORDER_DETAILS, event);
   }
 }
 
+/**
+ * Every order as GET /orders/{id} and the lists show it: one row per order,
+ * kept for good, replaced only by a newer version of itself.
+ */
 @Injectable()
 export class OrderDetailsProjection implements Projection {
   readonly name = ORDER_DETAILS;
@@ -112,11 +114,10 @@ export class OrderDetailsProjection implements Projection {
 
   async apply(tx: TableWriter, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
     const table = tables.order_details;
-    const relevant = events.filter((e) => isOrderStream(e.streamId));
+    const relevant = orderEventsIn(events);
     if (relevant.length === 0) return;
     // An order placed in this batch starts from nothing: only the others are read.
-    const orderIdOf = (e: RecordedEvent) => (e.event as OrderEvent).data.orderId;
-    const toLoad = keysToLoad(relevant, orderIdOf, (e) => (e.event as OrderEvent).type === 'OrderPlaced');
+    const toLoad = keysToLoad(relevant, orderIdOf, (e) => e.event.type === 'OrderPlaced');
     const rows = await tx.loadRows<OrderDetailsRow>(table, 'order_id', toLoad);
     const loaded = new Set(toLoad);
     const changed = new Set<string>();

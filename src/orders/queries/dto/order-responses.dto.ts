@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { ORDER_STATUSES } from './query-params.dto.js';
 
 /**
@@ -146,22 +146,8 @@ export class TimelineEntryView {
   correlationId!: string | null;
 }
 
-export class KitchenItemView {
-  @ApiProperty({ example: 'margherita' })
-  pizzaId!: string;
-
-  @ApiProperty({ example: 'Margherita' })
-  name!: string;
-
-  @ApiProperty({ enum: ['small', 'medium', 'large'], example: 'large' })
-  size!: string;
-
-  @ApiProperty({ example: 2 })
-  quantity!: number;
-
-  @ApiProperty({ type: [String], example: ['extra-cheese'] })
-  toppings!: string[];
-}
+/** A line as the kitchen sees it: what to make, without the prices. */
+export class KitchenItemView extends PickType(OrderItemView, ['pizzaId', 'name', 'size', 'quantity', 'toppings'] as const) {}
 
 export class KitchenTicketView {
   @ApiProperty({ format: 'uuid', example: ORDER_ID })

@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
-import { DomainError } from '../order-errors.js';
-import type { OrderEvent } from '../order-events.js';
-import { PizzaOrder, type PlaceOrderInput } from '../pizza-order.js';
+import { DomainError } from '../../../src/orders/domain/order-errors.js';
+import type { OrderEvent } from '../../../src/orders/domain/order-events.js';
+import { PizzaOrder, type PlaceOrderInput } from '../../../src/orders/domain/pizza-order.js';
 
 type Outcome = { order: PizzaOrder; events: OrderEvent[] } | { error: unknown };
 

@@ -1,4 +1,4 @@
-import { priceItems, type PricedItem } from '../../../menu/pricing.js';
+import { priceItems, type PricedItem } from '../../../src/menu/pricing.js';
 import {
   CookingStarted,
   DiscountApplied,
@@ -12,9 +12,9 @@ import {
   PaymentReceived,
   type Fulfilment,
   type OrderEvent,
-} from '../order-events.js';
-import type { OrderStatus } from '../order-status.js';
-import type { PlaceOrderInput } from '../pizza-order.js';
+} from '../../../src/orders/domain/order-events.js';
+import type { OrderStatus } from '../../../src/orders/domain/order-status.js';
+import type { PlaceOrderInput } from '../../../src/orders/domain/pizza-order.js';
 
 export const ORDER_ID = '0b5c3a52-6f1e-4c8e-9f57-2d4f1a9e7c31';
 
