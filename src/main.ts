@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './bootstrap.js';
 import { ConfigError } from './config/app-config.js';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   }
   if (running.stopRequested) return stopProcess(running, running.stopRequested);
 
-  const { port } = running.app.getHttpServer().address() as AddressInfo;
+  const { port } = (running.app.getHttpServer() as Server).address() as AddressInfo;
   running.logger.info({ port }, `Pizzeria listening on http://localhost:${port}`);
   if (config.staffTokenGenerated) {
     running.logger.warn(`No STAFF_API_TOKEN set: generated one for this run: ${config.staffApiToken}`);

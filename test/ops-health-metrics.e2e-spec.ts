@@ -141,7 +141,7 @@ describe('health and metrics (e2e)', () => {
       expect(res.headers['cache-control']).toContain('no-store');
       expect(res.body.status).toBe('ok');
       expect(Object.keys(res.body.details).sort()).toEqual(['database', 'projection:analytics', 'projection:kitchen-queue', 'projection:order-details', 'shutdown']);
-      for (const check of Object.values(res.body.details) as Array<{ status: string }>) expect(check.status).toBe('up');
+      for (const check of Object.values<{ status: string }>(res.body.details)) expect(check.status).toBe('up');
       expect(res.body.details['projection:order-details']).toMatchObject({ state: 'live', lagEvents: 0, lagSeconds: 0, runsHere: true });
     });
 

@@ -40,8 +40,8 @@ export class AppProcess {
       env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
     const app = new AppProcess(child, port);
     const deadline = Date.now() + 60_000;
     for (;;) {

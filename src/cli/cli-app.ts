@@ -35,7 +35,7 @@ export async function runCli(name: string, task: (cli: CliContext) => Promise<vo
     await task({ config, say });
   } catch (error) {
     code = error instanceof UsageError ? 2 : 1;
-    say(error instanceof ConfigError || error instanceof UsageError ? error.message : `${name} failed: ${(error as Error).stack ?? error}`);
+    say(error instanceof ConfigError || error instanceof UsageError ? error.message : `${name} failed: ${(error as Error).stack ?? String(error)}`);
   } finally {
     if (embedded && !embedded.adopted) await embedded.stop().catch(() => undefined);
   }

@@ -39,7 +39,7 @@ const got = (args: ValidationArguments) => `, got "${String(args.value)}"`;
 /** A whole number in a range; the raw string must be digits only, so "0x10" or "1e3" are refused. */
 function WholeNumber(min: number, max: number): PropertyDecorator {
   return (target, key) => {
-    Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))(target, key);
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))(target, key);
     IsInt({ message: (args) => `must be a whole number${got(args)}` })(target, key);
     Min(min, { message: (args) => `must be between ${min} and ${max}${got(args)}` })(target, key);
     Max(max, { message: (args) => `must be between ${min} and ${max}${got(args)}` })(target, key);
@@ -152,7 +152,7 @@ export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(new Environm
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const known: Record<string, unknown> = {};
   for (const name of ENVIRONMENT_VARIABLES) {
-    const value = typeof raw[name] === 'string' ? (raw[name] as string).trim() : raw[name];
+    const value = typeof raw[name] === 'string' ? (raw[name]).trim() : raw[name];
     if (value !== undefined && value !== '') known[name] = value;
   }
   const environment = plainToInstance(Environment, known, { exposeDefaultValues: true });

@@ -16,9 +16,9 @@ const statementNames = new Map<string, string>();
  * the primary). One pool for TypeORM's migrations and the app's own SQL.
  */
 export function poolOf(dataSource: DataSource): Pool {
-  const { master } = dataSource.driver as PostgresDriver;
+  const master = (dataSource.driver as PostgresDriver).master as Pool | undefined;
   if (!master) throw new Error('The data source has no PostgreSQL pool: is it initialised, and of type postgres?');
-  return master as Pool;
+  return master;
 }
 
 /**
@@ -46,12 +46,15 @@ export class Database {
     this.pool = poolOf(dataSource);
   }
 
+  // Rows are whatever the SQL selects: a caller that reads them names their type.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async query<R extends QueryResultRow = any>(text: string, params: unknown[] = [], executor?: Queryable): Promise<R[]> {
     const result = await (executor ?? this.pool).query<R>(text, params);
     return result.rows;
   }
 
   /** `query` as a named statement (see `prepared`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async prepared<R extends QueryResultRow = any>(text: string, params: unknown[], executor?: Queryable): Promise<R[]> {
     const result = await (executor ?? this.pool).query<R>(prepared(text, params));
     return result.rows;

@@ -13,7 +13,7 @@ const LOCK = 'pizzeria:migrations';
  */
 export async function runMigrationsExclusively(dataSource: DataSource): Promise<Migration[]> {
   const pool = poolOf(dataSource);
-  const client = new pg.Client({ ...pool.options, application_name: 'pizzeria-migrations' } as pg.ClientConfig);
+  const client = new pg.Client({ ...pool.options, application_name: 'pizzeria-migrations' });
   client.on('error', () => undefined);
   await client.connect();
   try {

@@ -75,7 +75,7 @@ export class EventLog {
           LIMIT $3) e`,
       [after.transactionId, after.position, limit],
     );
-    const rows = inLogOrder<EventRow & { position: number; safe: boolean }>(lines.map((line) => JSON.parse(line.e)));
+    const rows = inLogOrder(lines.map((line) => JSON.parse(line.e) as EventRow & { position: number; safe: boolean }));
     // In (transaction id, position) order every safe row comes before the first unsafe one.
     const safe = rows.filter((row) => row.safe);
     return { events: safe.map((row) => toRecorded(this.registry, row)), heldBack: safe.length < rows.length };

@@ -154,7 +154,7 @@ export class EventStore extends EventLog {
       .map((row) => {
         const i = row.version - expectedVersion - 1;
         const sent = { event_id: ids[i], stream_id: streamId, type: types[i], schema_version: schemaVersions[i] };
-        return toRecorded(this.registry, { ...row, ...sent, metadata: JSON.parse(metadata), occurred_at: occurredAt }, events[i]);
+        return toRecorded(this.registry, { ...row, ...sent, metadata: JSON.parse(metadata) as EventMetadata, occurred_at: occurredAt }, events[i]);
       }) as RecordedEvent<E>[];
     return {
       streamId,

@@ -3,6 +3,8 @@ export interface StorableEvent<D = unknown> {
   readonly data: D;
 }
 
+// Any event class, whatever its data: the registry stores them side by side.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface EventClass<D = any, E extends StorableEvent<D> = StorableEvent<D>> {
   readonly type: string;
   readonly schemaVersion: number;

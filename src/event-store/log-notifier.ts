@@ -51,7 +51,7 @@ export class LogNotifier {
 
   private async connect(): Promise<void> {
     const options = this.db.pool.options;
-    const client = new pg.Client({ ...options, application_name: 'pizzeria-listener' } as pg.ClientConfig);
+    const client = new pg.Client({ ...options, application_name: 'pizzeria-listener' });
     client.on('notification', (message) => this.emitLocal(message.channel, message.payload ?? ''));
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));

@@ -67,7 +67,7 @@ describe('LiveSubscription: from replay to live without gaps or repeats', () => 
     // Published while the resume point was being looked up: they wait in the inbox.
     subscription.offer(published(e4, e3));
     subscription.offer(published(e5, e4));
-    subscription.start(new LogCursor(log.store, e2));
+    await subscription.start(new LogCursor(log.store, e2));
     await subscription.settled();
 
     expect(sent).toEqual([3, 4, 5]);
@@ -79,7 +79,7 @@ describe('LiveSubscription: from replay to live without gaps or repeats', () => 
     const log = new FakeLog();
     const e1 = log.add(101, 1);
     const { subscription, sent } = subscriber();
-    subscription.start(new LogCursor(log.store, e1));
+    await subscription.start(new LogCursor(log.store, e1));
     await subscription.settled();
 
     const e2 = log.add(102, 2);
@@ -94,7 +94,7 @@ describe('LiveSubscription: from replay to live without gaps or repeats', () => 
     const log = new FakeLog();
     const e1 = log.add(101, 1);
     const { subscription, sent } = subscriber();
-    subscription.start(new LogCursor(log.store, e1));
+    await subscription.start(new LogCursor(log.store, e1));
     await subscription.settled();
 
     log.add(102, 2);
@@ -114,7 +114,7 @@ describe('LiveSubscription: from replay to live without gaps or repeats', () => 
     const fast = log.add(102, 2);
     const { subscription, sent } = subscriber();
     subscription.offer(published(fast, slow));
-    subscription.start(new LogCursor(log.store, slow));
+    await subscription.start(new LogCursor(log.store, slow));
     await subscription.settled();
     expect(sent).toEqual([2]);
   });
@@ -124,7 +124,7 @@ describe('LiveSubscription: from replay to live without gaps or repeats', () => 
     const a1 = log.add(101, 1, 'order-a');
     log.add(102, 2, 'order-b');
     const { subscription, sent } = subscriber('order-a');
-    subscription.start(new StreamCursor(log.store, 'order-a', 1));
+    await subscription.start(new StreamCursor(log.store, 'order-a', 1));
     await subscription.settled();
 
     const a2 = log.add(103, 3, 'order-a');
@@ -154,7 +154,7 @@ describe('LiveSubscription: from replay to live without gaps or repeats', () => 
       },
       () => undefined,
     );
-    subscription.start(new LogCursor(log.store, e1));
+    await subscription.start(new LogCursor(log.store, e1));
     await subscription.settled();
     const e2 = log.add(102, 2);
     const e3 = log.add(103, 3);
@@ -169,7 +169,7 @@ describe('LiveSubscription: from replay to live without gaps or repeats', () => 
     const log = new FakeLog();
     const e1 = log.add(101, 1);
     const { subscription, sent, failures } = subscriber();
-    subscription.start(new LogCursor(log.store, e1));
+    await subscription.start(new LogCursor(log.store, e1));
     await subscription.settled();
     const ghost: RecordedEvent = { ...e1, position: 9, transactionId: '109', eventId: 'ghost' };
     subscription.offer(published(ghost, { transactionId: '108', position: 8 }));

@@ -12,7 +12,7 @@ import { prepared, type Queryable } from '../database/database.js';
 export class TableWriter {
   constructor(protected readonly tx: Queryable) {}
 
-  query<R extends QueryResultRow = any>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
+  query<R extends QueryResultRow = QueryResultRow>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
     return (this.tx as { query(text: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> }).query(textOrConfig, values);
   }
 

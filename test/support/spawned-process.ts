@@ -50,8 +50,8 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
       }
     };
   };
-  child.stdout!.on('data', collect(stdout, true));
-  child.stderr!.on('data', collect(stderr, false));
+  child.stdout.on('data', collect(stdout, true));
+  child.stderr.on('data', collect(stderr, false));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
 
   return {

@@ -51,7 +51,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const ticket: IdempotencyTicket = { key, lease: claim.lease, status, completed: false };
     req.idempotency = ticket;
     try {
-      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
       if (!ticket.completed) await this.store.complete(key, { status, body, headers: pickHeaders(res) });
       return body;
     } catch (error) {

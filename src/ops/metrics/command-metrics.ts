@@ -42,6 +42,6 @@ export class CommandMetrics implements OnModuleInit {
         this.drain.commandFinished();
       }
     };
-    this.bus.execute = instrumented as CommandBus['execute'];
+    this.bus.execute = instrumented;
   }
 }

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { EmbeddedPostgresServer } from '../../database/embedded-postgres.js';
 import { shutDownGracefully } from './graceful-shutdown.js';
@@ -26,7 +27,7 @@ export function stopOnSignals(running: RunningProcess): void {
   for (const signal of SIGNALS) {
     process.removeAllListeners(signal);
     process.once(signal, () => {
-      if (running.app?.getHttpServer().listening) void stopProcess(running, signal);
+      if ((running.app?.getHttpServer() as Server | undefined)?.listening) void stopProcess(running, signal);
       else running.stopRequested ??= signal;
     });
   }

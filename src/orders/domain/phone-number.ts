@@ -1,4 +1,4 @@
-import { type CountryCode, type MetadataJson, parsePhoneNumberFromString } from 'libphonenumber-js/core';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/core';
 // The metadata as the package's ES module (its /max entry point imports the
 // .json without an import attribute, which Jest warns about on every load).
 import metadata from 'libphonenumber-js/max/metadata';
@@ -12,6 +12,6 @@ import metadata from 'libphonenumber-js/max/metadata';
  */
 export function normalisePhoneNumber(text: string, defaultRegion: string): string | undefined {
   if (!/[0-9]/.test(text) || /[^0-9 ()+./-]/.test(text)) return undefined;
-  const parsed = parsePhoneNumberFromString(text, { defaultCountry: defaultRegion as CountryCode, extract: false }, metadata as unknown as MetadataJson);
+  const parsed = parsePhoneNumberFromString(text, { defaultCountry: defaultRegion as CountryCode, extract: false }, metadata);
   return parsed?.isPossible() ? parsed.number : undefined;
 }
