@@ -4,7 +4,19 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'bench/dist/**', 'bench/results/**', 'node_modules/**', '.ci/**', '.data/**', 'coverage/**', 'public/**', 'test/support/cjs/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'bench/dist/**',
+      'bench/results/**',
+      'node_modules/**',
+      '.ci/**',
+      '.data/**',
+      'coverage/**',
+      'public/**',
+      'test/support/cjs/**',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -55,7 +55,13 @@ function reads(server: AppProcess, ids: readonly string[], seconds: number, head
         duration: seconds,
         requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/orders/${ids[next++ % ids.length]}` }) }],
       }),
-    listOrders: () => measured(server, { url: server.url, connections: CONNECTIONS, duration: seconds, requests: [{ method: 'GET', path: '/orders?status=PENDING', headers }] }),
+    listOrders: () =>
+      measured(server, {
+        url: server.url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        requests: [{ method: 'GET', path: '/orders?status=PENDING', headers }],
+      }),
   };
 }
 
@@ -73,7 +79,14 @@ export async function httpFigures(app: AppProcess, reference: AppProcess, appIds
     url: reference.url,
     connections: CONNECTIONS,
     duration: seconds,
-    requests: [{ ...post, path: '/orders', onResponse: (status, body) => (status === 201 && referenceIds.length < 5_000 ? referenceIds.push((JSON.parse(body) as { orderId: string }).orderId) : undefined) }],
+    requests: [
+      {
+        ...post,
+        path: '/orders',
+        onResponse: (status, body) =>
+          status === 201 && referenceIds.length < 5_000 ? referenceIds.push((JSON.parse(body) as { orderId: string }).orderId) : undefined,
+      },
+    ],
   });
 
   const lag = await LagListener.start(databaseUrl, ORDER_DETAILS);
@@ -137,7 +150,10 @@ export async function httpFigures(app: AppProcess, reference: AppProcess, appIds
       getOrderRps: round(getOrder.rps / referenceGet.rps, 2),
       listOrdersRps: round(listOrders.rps / referenceList.rps, 2),
     },
-    projectionLagMs: { ...projectionLagMs, method: 'POST response received → LISTEN projection_progress for order-details covering the write' },
+    projectionLagMs: {
+      ...projectionLagMs,
+      method: 'POST response received → LISTEN projection_progress for order-details covering the write',
+    },
   };
 }
 

@@ -1,5 +1,19 @@
 import 'reflect-metadata';
-import { Body, Controller, Get, HttpCode, Injectable, Module, NotFoundException, Param, ParseUUIDPipe, Post, Query, ValidationPipe, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Injectable,
+  Module,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  ValidationPipe,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -31,7 +45,11 @@ const SCHEMA = `
 @Injectable()
 class ReferenceStore implements OnModuleDestroy {
   // Connections are kept (no idle timeout), as the app's: a backend that exits takes its CPU time out of the bench's PostgreSQL figure.
-  readonly pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10), idleTimeoutMillis: 0 });
+  readonly pool = new pg.Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: Number(process.env.DB_POOL_SIZE ?? 10),
+    idleTimeoutMillis: 0,
+  });
 
   onModuleDestroy(): Promise<void> {
     return this.pool.end();
@@ -56,14 +74,22 @@ class ReferenceController {
 
   @Get(':id')
   async one(@Param('id', ParseUUIDPipe) id: string) {
-    const { rows } = await this.store.pool.query({ name: 'reference-by-id', text: 'SELECT stream_id, version, type, data FROM reference_events WHERE stream_id = $1 AND version = 1', values: [id] });
+    const { rows } = await this.store.pool.query({
+      name: 'reference-by-id',
+      text: 'SELECT stream_id, version, type, data FROM reference_events WHERE stream_id = $1 AND version = 1',
+      values: [id],
+    });
     if (!rows[0]) throw new NotFoundException();
     return { orderId: rows[0].stream_id, version: rows[0].version, ...rows[0].data };
   }
 
   @Get()
   async list(@Query('status') status = 'OrderPlaced') {
-    const { rows } = await this.store.pool.query({ name: 'reference-list', text: 'SELECT stream_id, version, data FROM reference_events WHERE type = $1 ORDER BY position DESC LIMIT 20', values: [status === 'PENDING' ? 'OrderPlaced' : status] });
+    const { rows } = await this.store.pool.query({
+      name: 'reference-list',
+      text: 'SELECT stream_id, version, data FROM reference_events WHERE type = $1 ORDER BY position DESC LIMIT 20',
+      values: [status === 'PENDING' ? 'OrderPlaced' : status],
+    });
     return { items: rows.map((row) => ({ orderId: row.stream_id, version: row.version, ...row.data })), nextCursor: null };
   }
 }

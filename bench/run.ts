@@ -15,7 +15,10 @@ import { round } from './support/stats.js';
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const profile = args.has('--profile');
-const only = [...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = [...args]
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const runs = (phase: 'store' | 'rebuild' | 'http' | 'scale') => (only ? only.includes(phase) : phase !== 'scale' || !quick);
 const RESULTS = resolve('bench/results');
 const STORE_LEVEL_MS = 4_500;
@@ -52,9 +55,13 @@ function startApp(databaseUrl: string, tag: string): Promise<AppProcess> {
 /** The rebuild as the app would run it: in a node process with the app's runtime flags (see rebuild-run.ts). */
 async function rebuildInAppRuntime(databaseUrl: string, events: number, turns: number) {
   const script = resolve('bench/dist/bench/rebuild-run.js');
-  const { stdout } = await run(process.execPath, [...APP_RUNTIME_FLAGS, ...APP_NODE_FLAGS, script, databaseUrl, String(events), String(turns)], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [...APP_RUNTIME_FLAGS, ...APP_NODE_FLAGS, script, databaseUrl, String(events), String(turns)],
+    {
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
   if (!line) throw new Error(`the rebuild process printed no result:\n${stdout}`);
   return JSON.parse(line.slice('BENCH_RESULT '.length));
@@ -135,7 +142,9 @@ async function main(): Promise<void> {
         logFile: `${RESULTS}/reference.log`,
         readyPath: '/orders',
       });
-      step(`http: reference and app at 32 connections (POST /orders, GET by id, list), then POST at 8 and the flow, ${HTTP_SECONDS} s each`);
+      step(
+        `http: reference and app at 32 connections (POST /orders, GET by id, list), then POST at 8 and the flow, ${HTTP_SECONDS} s each`,
+      );
       if (pgStats) await statementStats(httpDb.url, true);
       Object.assign(result, await httpFigures(app, reference, appIds, httpDb.url, HTTP_SECONDS));
       if (pgStats) result.statements = await statementStats(httpDb.url, false);

@@ -38,7 +38,11 @@ export async function waitForProjections(databaseUrl: string, behind: number, ti
         return { caughtUp: true, seconds: round(seconds, 1), eventsPerSec: round(behind / seconds, 0) };
       }
       if (performance.now() - started > timeoutMs) {
-        return { caughtUp: false, seconds: round(seconds, 1), positions: Object.fromEntries(rows.map((r) => [r.name, Number(r.position)])) };
+        return {
+          caughtUp: false,
+          seconds: round(seconds, 1),
+          positions: Object.fromEntries(rows.map((r) => [r.name, Number(r.position)])),
+        };
       }
       await sleep(1_000);
     }
@@ -69,10 +73,9 @@ export async function sampleOrderIds(databaseUrl: string, count: number): Promis
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ order_id: string }>(
-      'SELECT order_id FROM order_details TABLESAMPLE SYSTEM (5) LIMIT $1',
-      [count],
-    );
+    const { rows } = await client.query<{ order_id: string }>('SELECT order_id FROM order_details TABLESAMPLE SYSTEM (5) LIMIT $1', [
+      count,
+    ]);
     return rows.map((row) => row.order_id).sort(() => Math.random() - 0.5);
   } finally {
     await client.end();

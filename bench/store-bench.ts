@@ -71,7 +71,10 @@ export async function ceilingAndAppend(
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
   };
   const ceiling = async (): Promise<void> => {
-    await db.pool.query({ ...ceilingInsert, values: [randomUUID(), `order-${randomUUID()}`, 1, 'OrderPlaced', 2, data, metadata, new Date()] });
+    await db.pool.query({
+      ...ceilingInsert,
+      values: [randomUUID(), `order-${randomUUID()}`, 1, 'OrderPlaced', 2, data, metadata, new Date()],
+    });
   };
   const streams: Array<{ streamId: string; orderId: string; version: number } | undefined> = [];
   const append = async (worker: number): Promise<void> => {
@@ -82,7 +85,12 @@ export async function ceilingAndAppend(
       await store.append(streamId, [new OrderPlaced({ ...template, orderId })], 0, { metadata: METADATA });
       streams[worker] = { streamId, orderId, version: 1 };
     } else {
-      const event = new OrderConfirmed({ orderId: mine.orderId, estimatedReadyAt: null, kitchenNotes: null, confirmedAt: new Date().toISOString() });
+      const event = new OrderConfirmed({
+        orderId: mine.orderId,
+        estimatedReadyAt: null,
+        kitchenNotes: null,
+        confirmedAt: new Date().toISOString(),
+      });
       await store.append(mine.streamId, [event], mine.version, { metadata: METADATA });
       mine.version++;
     }
@@ -108,11 +116,12 @@ export async function snapshotSpeedup(store: EventStore, snapshots: SnapshotStor
   const orderId = randomUUID();
   const streamId = orderStreamId(orderId);
   await store.append(streamId, [new OrderPlaced(placedData(orderId))], 0);
-  for (let version = 1; version < 1000; ) {
+  for (let version = 1; version < 1000;) {
     const count = Math.min(100, 1000 - version);
     const events = Array.from(
       { length: count },
-      (_, i) => new OrderConfirmed({ orderId, estimatedReadyAt: null, kitchenNotes: `note ${version + i}`, confirmedAt: new Date().toISOString() }),
+      (_, i) =>
+        new OrderConfirmed({ orderId, estimatedReadyAt: null, kitchenNotes: `note ${version + i}`, confirmedAt: new Date().toISOString() }),
     );
     await store.append(streamId, events, version);
     version += count;

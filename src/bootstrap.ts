@@ -70,7 +70,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // Express-style middleware engine (@fastify/middie) runs on each request.
     skipMiddie: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bodyParser: false, bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(NestPinoLogger));
   const fastify = app.getHttpAdapter().getInstance();
 

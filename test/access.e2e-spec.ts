@@ -89,7 +89,14 @@ describe('access: every registered route, without a token, with a wrong one and 
 
   it('finds the routes of the contract among those registered', () => {
     const names = routes.map(routeName);
-    for (const expected of ['GET /menu', 'POST /orders', 'GET /orders/:id', 'POST /orders/:id/confirm', 'GET /orders', 'GET /admin/projections']) {
+    for (const expected of [
+      'GET /menu',
+      'POST /orders',
+      'GET /orders/:id',
+      'POST /orders/:id/confirm',
+      'GET /orders',
+      'GET /admin/projections',
+    ]) {
       expect(names).toContain(expected);
     }
     expect(routes.length).toBeGreaterThanOrEqual(20);
@@ -100,12 +107,27 @@ describe('access: every registered route, without a token, with a wrong one and 
     expect(staffRoutes.length).toBeGreaterThanOrEqual(12);
     for (const route of staffRoutes) {
       const none = await call(route, undefined);
-      expect(describeAnswer(route, 'no token', none)).toEqual({ route: routeName(route), who: 'no token', status: 401, code: 'STAFF_TOKEN_MISSING' });
+      expect(describeAnswer(route, 'no token', none)).toEqual({
+        route: routeName(route),
+        who: 'no token',
+        status: 401,
+        code: 'STAFF_TOKEN_MISSING',
+      });
       const wrong = await call(route, WRONG_TOKEN);
-      expect(describeAnswer(route, 'wrong token', wrong)).toEqual({ route: routeName(route), who: 'wrong token', status: 403, code: 'STAFF_TOKEN_INVALID' });
+      expect(describeAnswer(route, 'wrong token', wrong)).toEqual({
+        route: routeName(route),
+        who: 'wrong token',
+        status: 403,
+        code: 'STAFF_TOKEN_INVALID',
+      });
       // The staff token in the query string is for the event stream alone.
       const inQuery = await call(route, undefined, `?token=${encodeURIComponent(STAFF_TOKEN)}`);
-      expect(describeAnswer(route, 'token in query', inQuery)).toEqual({ route: routeName(route), who: 'token in query', status: 401, code: 'STAFF_TOKEN_MISSING' });
+      expect(describeAnswer(route, 'token in query', inQuery)).toEqual({
+        route: routeName(route),
+        who: 'token in query',
+        status: 401,
+        code: 'STAFF_TOKEN_MISSING',
+      });
       const staff = await call(route, `Bearer ${STAFF_TOKEN}`);
       expect({ ...describeAnswer(route, 'staff', staff), refused: TOKEN_CODES.includes(staff.body?.code) || staff.status >= 500 }).toEqual({
         ...describeAnswer(route, 'staff', staff),
@@ -116,9 +138,14 @@ describe('access: every registered route, without a token, with a wrong one and 
 
   it('answers the public routes without a token, and a wrong token changes nothing there', async () => {
     const publicRoutes = routes.filter(isPublic);
-    expect(publicRoutes.map(routeName)).toEqual(expect.arrayContaining(['GET /menu', 'POST /orders', 'GET /orders/:id', 'GET /orders/:id/timeline', 'POST /orders/:id/cancel']));
+    expect(publicRoutes.map(routeName)).toEqual(
+      expect.arrayContaining(['GET /menu', 'POST /orders', 'GET /orders/:id', 'GET /orders/:id/timeline', 'POST /orders/:id/cancel']),
+    );
     for (const route of publicRoutes) {
-      for (const [who, authorization] of [['no token', undefined], ['wrong token', WRONG_TOKEN]] as const) {
+      for (const [who, authorization] of [
+        ['no token', undefined],
+        ['wrong token', WRONG_TOKEN],
+      ] as const) {
         const res = await call(route, authorization);
         const answer = describeAnswer(route, who, res);
         // A body the route does not accept may get a 400: what matters is that no token was asked for.
@@ -134,14 +161,22 @@ describe('access: every registered route, without a token, with a wrong one and 
       if (!route) continue;
       const orderId = await placeOrder(t);
       const limited = await send(port, { method: route.method, path: `${route.path}?${parameter}=${orderId}` });
-      expect({ name, status: limited.status, type: limited.headers['content-type'] }).toEqual({ name, status: 200, type: expect.stringMatching(/^text\/event-stream/) });
+      expect({ name, status: limited.status, type: limited.headers['content-type'] }).toEqual({
+        name,
+        status: 200,
+        type: expect.stringMatching(/^text\/event-stream/),
+      });
 
       const none = await send(port, { method: route.method, path: route.path });
       expect({ name, status: none.status, code: none.body?.code }).toEqual({ name, status: 401, code: 'STAFF_TOKEN_MISSING' });
       const wrong = await send(port, { method: route.method, path: route.path, headers: { Authorization: WRONG_TOKEN } });
       expect({ name, status: wrong.status, code: wrong.body?.code }).toEqual({ name, status: 403, code: 'STAFF_TOKEN_INVALID' });
       const wrongInQuery = await send(port, { method: route.method, path: `${route.path}?token=not-the-staff-token-0123456789` });
-      expect({ name, status: wrongInQuery.status, code: wrongInQuery.body?.code }).toEqual({ name, status: 403, code: 'STAFF_TOKEN_INVALID' });
+      expect({ name, status: wrongInQuery.status, code: wrongInQuery.body?.code }).toEqual({
+        name,
+        status: 403,
+        code: 'STAFF_TOKEN_INVALID',
+      });
       const staff = await send(port, { method: route.method, path: route.path, headers: { Authorization: `Bearer ${STAFF_TOKEN}` } });
       expect({ name, status: staff.status }).toEqual({ name, status: 200 });
     }
@@ -164,7 +199,9 @@ describe('access: every registered route, without a token, with a wrong one and 
         const res = await send(port, {
           method,
           path: '/no/such/route',
-          headers: authorization ? { Authorization: authorization, 'Content-Type': 'application/json' } : { 'Content-Type': 'application/json' },
+          headers: authorization
+            ? { Authorization: authorization, 'Content-Type': 'application/json' }
+            : { 'Content-Type': 'application/json' },
           body: method === 'GET' ? undefined : '{}',
         });
         expect({ method, status: res.status, code: res.body?.code }).toEqual({ method, status: 404, code: 'NOT_FOUND' });

@@ -56,11 +56,23 @@ describe('projections admin (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const walks: Array<[object, Array<[string, object?]>]> = [
-      [MARGHERITA_ORDER, [['confirm', { estimatedReadyAt: '2030-01-02T18:30:00Z' }], ['pay', { method: 'card' }], ['ready'], ['dispatch', { courier: 'Luis' }], ['deliver']]],
+      [
+        MARGHERITA_ORDER,
+        [
+          ['confirm', { estimatedReadyAt: '2030-01-02T18:30:00Z' }],
+          ['pay', { method: 'card' }],
+          ['ready'],
+          ['dispatch', { courier: 'Luis' }],
+          ['deliver'],
+        ],
+      ],
       [MARGHERITA_ORDER, [['confirm']]],
       [orderBody(uniquePhone(), [{ pizzaId: 'diavola', size: 'small', quantity: 3 }]), [['confirm'], ['pay', { method: 'cash' }]]],
       [MARGHERITA_ORDER, [['pay', { method: 'card' }], ['confirm'], ['cancel', { reason: 'out of dough' }]]],
-      [orderBody(uniquePhone(), [{ pizzaId: 'funghi', size: 'medium', quantity: 1, toppings: ['olives'] }]), [['discount', { code: 'PIZZA20' }]]],
+      [
+        orderBody(uniquePhone(), [{ pizzaId: 'funghi', size: 'medium', quantity: 1, toppings: ['olives'] }]),
+        [['discount', { code: 'PIZZA20' }]],
+      ],
       [{ ...MARGHERITA_ORDER, fulfilment: 'pickup' }, [['confirm'], ['start-cooking'], ['ready'], ['deliver']]],
     ];
     let last!: Written;
@@ -118,7 +130,11 @@ describe('projections admin (e2e)', () => {
 
     it('is for staff only', async () => {
       expectError(await t.http().get('/admin/projections'), 401, 'STAFF_TOKEN_MISSING');
-      expectError(await t.http().get('/admin/projections').set('Authorization', 'Bearer test-staff-token-0123456780'), 403, 'STAFF_TOKEN_INVALID');
+      expectError(
+        await t.http().get('/admin/projections').set('Authorization', 'Bearer test-staff-token-0123456780'),
+        403,
+        'STAFF_TOKEN_INVALID',
+      );
     });
   });
 

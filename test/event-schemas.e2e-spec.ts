@@ -23,9 +23,7 @@ describe('GET /events/schemas (e2e)', () => {
     expect(res.status).toBe(200);
     expect(res.body.dialect).toBe(JSON_SCHEMA_DIALECT);
     const listed = res.body.events.map((e: any) => `${e.type} v${e.schemaVersion}${e.current ? '' : ` -> v${e.upcastTo}`}`);
-    expect(listed.sort()).toEqual(
-      [...ORDER_EVENT_CLASSES.map((c) => `${c.type} v${c.schemaVersion}`), 'OrderPlaced v1 -> v2'].sort(),
-    );
+    expect(listed.sort()).toEqual([...ORDER_EVENT_CLASSES.map((c) => `${c.type} v${c.schemaVersion}`), 'OrderPlaced v1 -> v2'].sort());
     for (const entry of res.body.events) {
       expect(entry.schema).toMatchObject({
         $schema: JSON_SCHEMA_DIALECT,
@@ -41,10 +39,12 @@ describe('GET /events/schemas (e2e)', () => {
   it('matches what the store holds: every stored event conforms to the schema of its stored version', async () => {
     const orders = await busyEvening(t);
     const { body } = await t.http().get('/events/schemas');
-    const rows = await t.app.get(Database).query<{ type: string; schema_version: number; data: unknown }>(
-      'SELECT type, schema_version, data FROM events WHERE stream_id = ANY($1) ORDER BY position',
-      [orders.map(orderStreamId)],
-    );
+    const rows = await t.app
+      .get(Database)
+      .query<{ type: string; schema_version: number; data: unknown }>(
+        'SELECT type, schema_version, data FROM events WHERE stream_id = ANY($1) ORDER BY position',
+        [orders.map(orderStreamId)],
+      );
 
     expect(rows).toHaveLength(10);
     const problems = rows.flatMap((row) => {
@@ -57,9 +57,9 @@ describe('GET /events/schemas (e2e)', () => {
   it('describes OrderPlaced v1 as stored before pickup orders, and its upcast as v2', async () => {
     const { body } = await t.http().get('/events/schemas');
     const schema = (version: number) => body.events.find((e: any) => e.type === 'OrderPlaced' && e.schemaVersion === version).schema;
-    const [placed] = await t.app.get(Database).query<{ data: Record<string, unknown> }>(
-      "SELECT data FROM events WHERE type = 'OrderPlaced' AND schema_version = 2 LIMIT 1",
-    );
+    const [placed] = await t.app
+      .get(Database)
+      .query<{ data: Record<string, unknown> }>("SELECT data FROM events WHERE type = 'OrderPlaced' AND schema_version = 2 LIMIT 1");
     const { fulfilment: _, ...v1 } = placed.data;
 
     expect(validate(schema(1), v1)).toEqual([]);

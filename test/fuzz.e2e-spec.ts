@@ -24,7 +24,8 @@ const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 2_500);
 const SEED = process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? 20261207);
 
 /** Routes that are not API operations: the web pages and their assets, and the document itself. */
-const NOT_IN_DOCUMENT = /^(GET|HEAD) \/(\*$|docs|docs-json|$|menu\.html|track|kitchen|staff|dashboard|assets|favicon|app|ui|.*\.(js|css|png|svg|html)$)/;
+const NOT_IN_DOCUMENT =
+  /^(GET|HEAD) \/(\*$|docs|docs-json|$|menu\.html|track|kitchen|staff|dashboard|assets|favicon|app|ui|.*\.(js|css|png|svg|html)$)/;
 
 const t: TestApp = await startTestApp({
   // Webhooks may only go to a host that never resolves: a fuzzed URL must not make the suite call out.
@@ -48,7 +49,11 @@ describe('fuzzing every operation of the OpenAPI document (property-based, e2e)'
     const out = await placeOrder(t);
     await runSteps(t, out, [['confirm'], ['pay', { method: 'card' }], ['ready'], ['dispatch']]);
     fixture.orderIds.push(pending, confirmed, out);
-    const hook = await t.http().post('/admin/webhooks').set(t.staff).send({ url: 'https://hooks.pizzeria.invalid/x', eventTypes: ['*'] });
+    const hook = await t
+      .http()
+      .post('/admin/webhooks')
+      .set(t.staff)
+      .send({ url: 'https://hooks.pizzeria.invalid/x', eventTypes: ['*'] });
     fixture.webhookIds.push(hook.body.id);
     const projections = await t.http().get('/admin/projections').set(t.staff);
     fixture.projectionNames.push(...projections.body.map((p: { name: string }) => p.name));
@@ -65,12 +70,19 @@ describe('fuzzing every operation of the OpenAPI document (property-based, e2e)'
       .filter((name) => !name.startsWith('HEAD ') && !NOT_IN_DOCUMENT.test(name) && !documented.has(name));
     expect(undocumented).toEqual([]);
     expect(operations.length).toBeGreaterThan(20);
-    expect(operations.filter((o) => o.body).map((o) => o.name)).toEqual(expect.arrayContaining(['POST /orders', 'POST /menu/quote', 'POST /admin/webhooks']));
+    expect(operations.filter((o) => o.body).map((o) => o.name)).toEqual(
+      expect.arrayContaining(['POST /orders', 'POST /menu/quote', 'POST /admin/webhooks']),
+    );
   });
 
   it('judges a 500, a write by a refused request and an error outside the shape as failures', () => {
     const req = { method: 'POST', path: '/orders' };
-    const error = (status: number, code: string) => ({ status, headers: {}, text: '', body: { statusCode: status, error: STATUS_CODES[status], code, message: 'x' } });
+    const error = (status: number, code: string) => ({
+      status,
+      headers: {},
+      text: '',
+      body: { statusCode: status, error: STATUS_CODES[status], code, message: 'x' },
+    });
     expect(verdict(req, error(500, 'INTERNAL'), 0)).toBe('500 INTERNAL');
     expect(verdict(req, error(400, 'VALIDATION_FAILED'), 1)).toMatch(/wrote 1 event/);
     expect(verdict(req, { status: 400, headers: {}, text: 'Bad', body: undefined }, 0)).toMatch(/outside the error shape/);
@@ -78,24 +90,41 @@ describe('fuzzing every operation of the OpenAPI document (property-based, e2e)'
     expect(verdict({ method: 'GET', path: '/orders?minPosition=99' }, error(503, 'PROJECTION_BEHIND'), 0)).toBeUndefined();
   });
 
-  it(`answers ${REQUESTS} fuzzed requests (seed ${SEED}) with no 5xx, the error shape, and no write by a refused request`, async () => {
-    const report = await runFuzzCampaign({
-      port,
-      operations,
-      fixture,
-      seed: SEED,
-      requests: REQUESTS,
-      eventCount: async () => Number((await db().query<{ n: string }>('SELECT count(*) AS n FROM events'))[0].n),
-      onFailure: process.env.FUZZ_REPORT ? 'count' : 'stop',
-    });
-    if (process.env.FUZZ_REPORT) {
-      writeFileSync(process.env.FUZZ_REPORT, JSON.stringify(report, null, 2));
-      process.stderr.write(`\nfuzz: ${report.requests} requests, ${report.serverErrors} 5xx, ${report.failures.length} failures, ${report.wallSeconds.toFixed(0)} s (seed ${report.seed})\nstatuses: ${JSON.stringify(report.statuses)}\n`);
-    }
-    expect(report.failures.map((f) => ({ problem: f.problem, operation: f.case?.operation, caller: f.case?.caller, mutations: f.case?.mutations, path: f.case?.request.path.slice(0, 200), answer: f.answer }))).toEqual([]);
-    expect(report.requests).toBe(REQUESTS);
-    // Most requests must get past validation somewhere, or the fuzzer only tests the front door.
-    const ok = Object.entries(report.statuses).filter(([status]) => Number(status) < 300).reduce((n, [, count]) => n + count, 0);
-    expect(ok / report.requests).toBeGreaterThan(0.1);
-  }, 60_000 + REQUESTS * 40);
+  it(
+    `answers ${REQUESTS} fuzzed requests (seed ${SEED}) with no 5xx, the error shape, and no write by a refused request`,
+    async () => {
+      const report = await runFuzzCampaign({
+        port,
+        operations,
+        fixture,
+        seed: SEED,
+        requests: REQUESTS,
+        eventCount: async () => Number((await db().query<{ n: string }>('SELECT count(*) AS n FROM events'))[0].n),
+        onFailure: process.env.FUZZ_REPORT ? 'count' : 'stop',
+      });
+      if (process.env.FUZZ_REPORT) {
+        writeFileSync(process.env.FUZZ_REPORT, JSON.stringify(report, null, 2));
+        process.stderr.write(
+          `\nfuzz: ${report.requests} requests, ${report.serverErrors} 5xx, ${report.failures.length} failures, ${report.wallSeconds.toFixed(0)} s (seed ${report.seed})\nstatuses: ${JSON.stringify(report.statuses)}\n`,
+        );
+      }
+      expect(
+        report.failures.map((f) => ({
+          problem: f.problem,
+          operation: f.case?.operation,
+          caller: f.case?.caller,
+          mutations: f.case?.mutations,
+          path: f.case?.request.path.slice(0, 200),
+          answer: f.answer,
+        })),
+      ).toEqual([]);
+      expect(report.requests).toBe(REQUESTS);
+      // Most requests must get past validation somewhere, or the fuzzer only tests the front door.
+      const ok = Object.entries(report.statuses)
+        .filter(([status]) => Number(status) < 300)
+        .reduce((n, [, count]) => n + count, 0);
+      expect(ok / report.requests).toBeGreaterThan(0.1);
+    },
+    60_000 + REQUESTS * 40,
+  );
 });

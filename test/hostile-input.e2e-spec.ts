@@ -32,8 +32,14 @@ const LEAKS: Array<[string, RegExp]> = [
   ['a stack frame', /\bat\s+\S+\s+\(?[^\s()]+:\d+:\d+\)?/g],
   ['a stack field', /"stack"\s*:/g],
   ['a source path', /node_modules|\/src\/|\.ts:\d+|\.js:\d+/g],
-  ['SQL', /\bSELECT\s+[\w*]|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b|duplicate key|violates|\brelation\s+"|\bpg_\w+|\bstream_id\b|syntax error at/gi],
-  ['an internal error name', /\b(QueryFailedError|TypeError|ReferenceError|SyntaxError|RangeError|ConcurrencyError|DomainError|ApiError|MenuError|EntityNotFound)\b/g],
+  [
+    'SQL',
+    /\bSELECT\s+[\w*]|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b|duplicate key|violates|\brelation\s+"|\bpg_\w+|\bstream_id\b|syntax error at/gi,
+  ],
+  [
+    'an internal error name',
+    /\b(QueryFailedError|TypeError|ReferenceError|SyntaxError|RangeError|ConcurrencyError|DomainError|ApiError|MenuError|EntityNotFound)\b/g,
+  ],
 ];
 
 /** encodeURIComponent, which throws on a lone surrogate: that one goes as U+FFFD. */
@@ -55,7 +61,13 @@ function decodeSafely(text: string): string {
 
 /** What leaked into the answer that the request did not itself bring (an echoed id is not a leak). */
 function leaks(res: RawResponse, req: RawRequest): string[] {
-  const sent = [req.path, decodeSafely(req.path), JSON.stringify(req.headers ?? {}), String(req.body ?? ''), decodeSafely(String(req.body ?? ''))].join('\n');
+  const sent = [
+    req.path,
+    decodeSafely(req.path),
+    JSON.stringify(req.headers ?? {}),
+    String(req.body ?? ''),
+    decodeSafely(String(req.body ?? '')),
+  ].join('\n');
   const found: string[] = [];
   for (const [what, pattern] of LEAKS) {
     for (const match of res.text.matchAll(pattern)) {
@@ -70,7 +82,9 @@ const printable = (maxLength: number) =>
 /** What a header may carry on the wire: visible ASCII, space, tab and the Latin-1 upper half. */
 const headerValue = (maxLength: number) =>
   fc.string({
-    unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff }), fc.constant(0x09)).map((c) => String.fromCharCode(c)),
+    unit: fc
+      .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff }), fc.constant(0x09))
+      .map((c) => String.fromCharCode(c)),
     maxLength,
   });
 
@@ -103,9 +117,42 @@ const HOSTILE_STRINGS = [
 ];
 
 /** Path segments sent as they are: broken percent-encodings, encoded slashes and dots, NULs. */
-const RAW_SEGMENTS = ['%', '%E0%A4%A', '%ZZ', '%00', '%2F..%2F..%2Fetc', '..%2F', '%C0%AE%C0%AE', '%FF%FE', '.', '..', '%20', '%u0041', 'a%0Db', encodeURIComponent('x'.repeat(3_000))];
+const RAW_SEGMENTS = [
+  '%',
+  '%E0%A4%A',
+  '%ZZ',
+  '%00',
+  '%2F..%2F..%2Fetc',
+  '..%2F',
+  '%C0%AE%C0%AE',
+  '%FF%FE',
+  '.',
+  '..',
+  '%20',
+  '%u0041',
+  'a%0Db',
+  encodeURIComponent('x'.repeat(3_000)),
+];
 
-const QUERY_KEYS = ['minPosition', 'limit', 'cursor', 'status', 'phone', 'asOf', 'from', 'to', 'orderId', 'token', 'lastEventId', '__proto__', 'constructor', 'minPosition[]', 'status[$ne]', 'a[b][c]', 'asOf[]'];
+const QUERY_KEYS = [
+  'minPosition',
+  'limit',
+  'cursor',
+  'status',
+  'phone',
+  'asOf',
+  'from',
+  'to',
+  'orderId',
+  'token',
+  'lastEventId',
+  '__proto__',
+  'constructor',
+  'minPosition[]',
+  'status[$ne]',
+  'a[b][c]',
+  'asOf[]',
+];
 const QUERY_VALUES = [
   '-1',
   '0',
@@ -133,13 +180,34 @@ interface Fixture {
   ids: string[];
 }
 
-const NUMERIC_EXTREMES = ['1e300', '-1e300', '1e309', '1e21', '99999999999999999999', '9007199254740993', '9223372036854775808', '-9223372036854775809', '2147483648', '-1', '0.5', 'NaN', 'Infinity', '0x7fffffff', '1_000', ' 1', '1 '];
+const NUMERIC_EXTREMES = [
+  '1e300',
+  '-1e300',
+  '1e309',
+  '1e21',
+  '99999999999999999999',
+  '9007199254740993',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '2147483648',
+  '-1',
+  '0.5',
+  'NaN',
+  'Infinity',
+  '0x7fffffff',
+  '1_000',
+  ' 1',
+  '1 ',
+];
 
 function anything(): fc.Arbitrary<unknown> {
   return fc.oneof(
     { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
     { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
-    { weight: 2, arbitrary: fc.constantFrom(null, true, 0, -1, 21, 1.5, 1e300, -1e300, 1e21, 2 ** 53 + 2, 2 ** 31, [], {}, [[[]]], { length: 1e9 }) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(null, true, 0, -1, 21, 1.5, 1e300, -1e300, 1e21, 2 ** 53 + 2, 2 ** 31, [], {}, [[[]]], { length: 1e9 }),
+    },
     { weight: 1, arbitrary: fc.constantFrom(...NUMERIC_EXTREMES) },
   );
 }
@@ -170,12 +238,23 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
 };
 
 const VALID_QUERIES: Record<string, Array<[string, string]>> = {
-  'GET /orders': [['status', 'PENDING,CONFIRMED'], ['limit', '5'], ['minPosition', '1']],
+  'GET /orders': [
+    ['status', 'PENDING,CONFIRMED'],
+    ['limit', '5'],
+    ['minPosition', '1'],
+  ],
   'GET /orders/:id': [['minPosition', '1']],
   'GET /orders/:id/timeline': [['minPosition', '1']],
-  'GET /orders/:id/state': [['asOf', '2030-01-01T00:00:00.000Z'], ['minPosition', '1']],
+  'GET /orders/:id/state': [
+    ['asOf', '2030-01-01T00:00:00.000Z'],
+    ['minPosition', '1'],
+  ],
   'GET /kitchen/queue': [['minPosition', '1']],
-  'GET /analytics/summary': [['from', '2020-01-01'], ['to', '2030-01-01'], ['minPosition', '1']],
+  'GET /analytics/summary': [
+    ['from', '2020-01-01'],
+    ['to', '2030-01-01'],
+    ['minPosition', '1'],
+  ],
   'GET /events/stream': [['lastEventId', '1']],
 };
 
@@ -194,11 +273,39 @@ type Mutation = (request: Baseline) => void;
 
 /** Every field any command reads, and where it nests, plus keys that only serve prototype pollution. */
 const BODY_PATHS: Array<Array<string | number>> = [
-  ['customer'], ['customer', 'name'], ['customer', 'phone'], ['customer', 'address'], ['customer', '__proto__'],
-  ['items'], ['items', 0], ['items', 0, 'pizzaId'], ['items', 0, 'size'], ['items', 0, 'quantity'], ['items', 0, 'toppings'],
-  ['items', 0, 'toppings', 0], ['items', 0, 'constructor'], ['fulfilment'], ['notes'], ['estimatedReadyAt'], ['kitchenNotes'],
-  ['method'], ['transactionId'], ['code'], ['courier'], ['reason'], ['url'], ['eventTypes'], ['eventTypes', 0], ['fromPosition'],
-  ['__proto__'], ['constructor'], ['prototype'], ['orderId'], ['version'], ['totalCents'], ['status'],
+  ['customer'],
+  ['customer', 'name'],
+  ['customer', 'phone'],
+  ['customer', 'address'],
+  ['customer', '__proto__'],
+  ['items'],
+  ['items', 0],
+  ['items', 0, 'pizzaId'],
+  ['items', 0, 'size'],
+  ['items', 0, 'quantity'],
+  ['items', 0, 'toppings'],
+  ['items', 0, 'toppings', 0],
+  ['items', 0, 'constructor'],
+  ['fulfilment'],
+  ['notes'],
+  ['estimatedReadyAt'],
+  ['kitchenNotes'],
+  ['method'],
+  ['transactionId'],
+  ['code'],
+  ['courier'],
+  ['reason'],
+  ['url'],
+  ['eventTypes'],
+  ['eventTypes', 0],
+  ['fromPosition'],
+  ['__proto__'],
+  ['constructor'],
+  ['prototype'],
+  ['orderId'],
+  ['version'],
+  ['totalCents'],
+  ['status'],
 ];
 
 /** Sets a value at a path as an own, enumerable property, so that even "__proto__" goes out as a JSON key. */
@@ -208,7 +315,12 @@ function setAt(root: Record<string, unknown>, path: Array<string | number>, valu
     const key = path[i];
     const next = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
     if (next === null || typeof next !== 'object') {
-      Object.defineProperty(node, key, { value: typeof path[i + 1] === 'number' ? [] : {}, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(node, key, {
+        value: typeof path[i + 1] === 'number' ? [] : {},
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     node = node[key];
   }
@@ -248,9 +360,23 @@ function body(): fc.Arbitrary<string | undefined> {
 
 function headers(): fc.Arbitrary<Record<string, string>> {
   const one = fc.oneof(
-    fc.constantFrom('Bearer wrong-token-0123456789abcdef', 'Bearer', 'Basic YWRtaW46YWRtaW4=', `bearer  ${STAFF_TOKEN}x`, 'Bearer \u00ff\u00fe', `Bearer ${STAFF_TOKEN}`).map((v) => ({ authorization: v })),
+    fc
+      .constantFrom(
+        'Bearer wrong-token-0123456789abcdef',
+        'Bearer',
+        'Basic YWRtaW46YWRtaW4=',
+        `bearer  ${STAFF_TOKEN}x`,
+        'Bearer \u00ff\u00fe',
+        `Bearer ${STAFF_TOKEN}`,
+      )
+      .map((v) => ({ authorization: v })),
     headerValue(80).map((v) => ({ authorization: v })),
-    fc.oneof(fc.constantFrom('"1"', '*', 'W/"2"', '"999999999"', '"-1"', '"1e3"', '"0"', '""', '"1", "2"', '"99999999999"'), headerValue(40)).map((v) => ({ 'if-match': v })),
+    fc
+      .oneof(
+        fc.constantFrom('"1"', '*', 'W/"2"', '"999999999"', '"-1"', '"1e3"', '"0"', '""', '"1", "2"', '"99999999999"'),
+        headerValue(40),
+      )
+      .map((v) => ({ 'if-match': v })),
     fc.oneof(fc.uuid(), printable(300), headerValue(60)).map((v) => ({ 'idempotency-key': v })),
     fc
       .oneof(
@@ -331,7 +457,18 @@ function mutations(fixture: Fixture): fc.Arbitrary<Mutation> {
   );
 }
 
-const RAW_QUERIES = ['%', '%zz=1', '&&&', '=', 'a=%E0%A4%A', '__proto__[polluted]=1', 'minPosition=1&minPosition=2', 'limit[]=5', `cursor=${'A'.repeat(500)}`, 'minPosition=%00'];
+const RAW_QUERIES = [
+  '%',
+  '%zz=1',
+  '&&&',
+  '=',
+  'a=%E0%A4%A',
+  '__proto__[polluted]=1',
+  'minPosition=1&minPosition=2',
+  'limit[]=5',
+  `cursor=${'A'.repeat(500)}`,
+  'minPosition=%00',
+];
 
 function toRequest(route: RegisteredRoute, r: Baseline): RawRequest {
   const path = fillPath(route.path, r.params, { raw: true });
@@ -354,7 +491,8 @@ function checkAnswer(route: RegisteredRoute, req: RawRequest, res: RawResponse, 
     throw new Error(`a ${res.status} answer: ${JSON.stringify(seen)} ${res.text.slice(0, 300)}`);
   }
   if (res.status < 200 || res.status >= 300) {
-    if (eventsAfter !== eventsBefore) throw new Error(`a refused request wrote ${eventsAfter - eventsBefore} event(s): ${JSON.stringify(seen)}`);
+    if (eventsAfter !== eventsBefore)
+      throw new Error(`a refused request wrote ${eventsAfter - eventsBefore} event(s): ${JSON.stringify(seen)}`);
   }
   if (res.status >= 400) {
     const shape = res.body as Record<string, unknown> | undefined;
@@ -395,7 +533,12 @@ describe('hostile input at every registered route (property-based, e2e)', () => 
 
   it('refuses a NUL character in any stored text of a valid command with 400 VALIDATION_FAILED, and writes nothing', async () => {
     // PostgreSQL stores NUL in neither text nor jsonb: once it reached the append it was a 500.
-    const order = { customer: { name: 'Ana', phone: '+34 600 111 222', address: 'Calle Mayor 1' }, items: [{ pizzaId: 'margherita', size: 'large', quantity: 1 }], fulfilment: 'delivery', notes: 'ring twice' };
+    const order = {
+      customer: { name: 'Ana', phone: '+34 600 111 222', address: 'Calle Mayor 1' },
+      items: [{ pizzaId: 'margherita', size: 'large', quantity: 1 }],
+      fulfilment: 'delivery',
+      notes: 'ring twice',
+    };
     const withNul = (path: string[]): object => {
       const copy = JSON.parse(JSON.stringify(order)) as Record<string, unknown>;
       let at = copy;
@@ -413,14 +556,26 @@ describe('hostile input at every registered route (property-based, e2e)', () => 
     ];
     const before = await countEvents(t);
     for (const [path, body, headers] of cases) {
-      const res = await send(port, { method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-      expect({ path, body, status: res.status, code: (res.body as { code?: string } | undefined)?.code }).toEqual({ path, body, status: 400, code: 'VALIDATION_FAILED' });
+      const res = await send(port, {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      expect({ path, body, status: res.status, code: (res.body as { code?: string } | undefined)?.code }).toEqual({
+        path,
+        body,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
     }
     expect(await countEvents(t)).toBe(before);
   });
 
   it('finds the routes to attack', () => {
-    expect(routes.map(routeName)).toEqual(expect.arrayContaining(['GET /menu', 'POST /orders', 'POST /orders/:id/confirm', 'GET /orders', 'GET /orders/:id/state']));
+    expect(routes.map(routeName)).toEqual(
+      expect.arrayContaining(['GET /menu', 'POST /orders', 'POST /orders/:id/confirm', 'GET /orders', 'GET /orders/:id/state']),
+    );
   });
 
   for (const route of routes) {
@@ -444,7 +599,8 @@ describe('hostile input at every registered route (property-based, e2e)', () => 
       const attempts: Baseline[] = [];
       for (const value of ['1e300', '99999999999999999999', '9223372036854775808', '-1', 'NaN', '2147483648']) {
         if (route.method === 'GET') {
-          for (const key of ['minPosition', 'limit', 'lastEventId']) attempts.push({ ...structuredClone(base), query: [...base.query.filter(([k]) => k !== key), [key, value]] });
+          for (const key of ['minPosition', 'limit', 'lastEventId'])
+            attempts.push({ ...structuredClone(base), query: [...base.query.filter(([k]) => k !== key), [key, value]] });
         } else if (base.body !== undefined) {
           for (const path of [['fromPosition'], ['items', 0, 'quantity']]) {
             for (const typed of [value, Number(value)]) {

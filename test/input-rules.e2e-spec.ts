@@ -35,7 +35,12 @@ describe('input rules (e2e)', () => {
         ['/orders', order.replace('{"customer"', '{"\\ud800":1,"customer"'), json, /the key must be well-formed Unicode/],
         [`/orders/${orderId}/cancel`, '{"reason":"\\ud83d"}', json, /^reason must be well-formed Unicode/],
         [`/orders/${orderId}/confirm`, '{"kitchenNotes":"no \\ud83d"}', { ...json, ...staff }, /^kitchenNotes must be well-formed Unicode/],
-        ['/menu/quote', '{"items":[{"pizzaId":"\\ud83d","size":"large","quantity":1}]}', json, /^items\.0\.pizzaId must be well-formed Unicode/],
+        [
+          '/menu/quote',
+          '{"items":[{"pizzaId":"\\ud83d","size":"large","quantity":1}]}',
+          json,
+          /^items\.0\.pizzaId must be well-formed Unicode/,
+        ],
       ];
       for (const [path, body, headers, message] of cases) {
         const res = await post(path, body, headers);
@@ -71,7 +76,11 @@ describe('input rules (e2e)', () => {
     it('refuses thousands of levels with 400 before any transformation runs, on public and staff routes, writing nothing', async () => {
       const before = await countEvents(t);
       const deep = `{"customer":${nested(5_000)},"items":[]}`;
-      for (const [path, headers] of [['/orders', json], ['/menu/quote', json], ['/admin/webhooks', { ...json, ...staff }]] as const) {
+      for (const [path, headers] of [
+        ['/orders', json],
+        ['/menu/quote', json],
+        ['/admin/webhooks', { ...json, ...staff }],
+      ] as const) {
         const res = await post(path, deep, headers);
         expect({ path, status: res.status, code: res.body?.code }).toEqual({ path, status: 400, code: 'VALIDATION_FAILED' });
         expect(messages(res)).toEqual(['body must not nest objects and arrays more than 8 levels deep']);
@@ -90,7 +99,11 @@ describe('input rules (e2e)', () => {
       const orderId = await placeOrder(t);
       const before = await countEvents(t);
       const order = JSON.stringify(MARGHERITA_ORDER);
-      const mediaTypes: Array<Record<string, string>> = [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }];
+      const mediaTypes: Array<Record<string, string>> = [
+        {},
+        { 'content-type': 'text/plain' },
+        { 'content-type': 'application/x-www-form-urlencoded' },
+      ];
       for (const headers of mediaTypes) {
         expectError(await post('/orders', order, headers), 415, 'UNSUPPORTED_MEDIA_TYPE');
         expectError(await post(`/orders/${orderId}/confirm`, '{}', { ...headers, ...staff }), 415, 'UNSUPPORTED_MEDIA_TYPE');
@@ -106,7 +119,10 @@ describe('input rules (e2e)', () => {
       const before = await countEvents(t);
       const { address: _address, ...noAddress } = MARGHERITA_ORDER.customer;
       for (const customer of [noAddress, { ...noAddress, address: '   ' }]) {
-        const res = await t.http().post('/orders').send({ ...MARGHERITA_ORDER, customer, fulfilment: 'delivery' });
+        const res = await t
+          .http()
+          .post('/orders')
+          .send({ ...MARGHERITA_ORDER, customer, fulfilment: 'delivery' });
         expectError(res, 400, 'VALIDATION_FAILED');
         expect(res.body.message).toEqual([expect.stringMatching(/customer\.address/)]);
       }
@@ -117,7 +133,10 @@ describe('input rules (e2e)', () => {
       const { address: _address, ...noAddress } = MARGHERITA_ORDER.customer;
       const withAddress = await place(t, MARGHERITA_ORDER);
       const without = await place(t, { ...MARGHERITA_ORDER, customer: noAddress });
-      expect((await streamOf(t, withAddress.orderId))[0].data).toMatchObject({ fulfilment: 'delivery', customer: { address: 'Calle Mayor 1, Madrid' } });
+      expect((await streamOf(t, withAddress.orderId))[0].data).toMatchObject({
+        fulfilment: 'delivery',
+        customer: { address: 'Calle Mayor 1, Madrid' },
+      });
       expect((await streamOf(t, without.orderId))[0].data).toMatchObject({ fulfilment: 'pickup', customer: { address: null } });
     });
   });
@@ -127,8 +146,15 @@ describe('input rules (e2e)', () => {
       const placed = await place(t, { ...MARGHERITA_ORDER, customer: { ...MARGHERITA_ORDER.customer, phone: '(020) 1234 5678' } });
       expect((await streamOf(t, placed.orderId))[0].data).toMatchObject({ customer: { phone: '+442012345678' } });
       for (const phone of ['1-----', '12', 'call me', '+1 2']) {
-        const res = await t.http().post('/orders').send({ ...MARGHERITA_ORDER, customer: { ...MARGHERITA_ORDER.customer, phone } });
-        expect({ phone, status: res.status, message: res.body.message }).toEqual({ phone, status: 400, message: [expect.stringMatching(/^customer\.phone must be a phone number/)] });
+        const res = await t
+          .http()
+          .post('/orders')
+          .send({ ...MARGHERITA_ORDER, customer: { ...MARGHERITA_ORDER.customer, phone } });
+        expect({ phone, status: res.status, message: res.body.message }).toEqual({
+          phone,
+          status: 400,
+          message: [expect.stringMatching(/^customer\.phone must be a phone number/)],
+        });
       }
     });
 
@@ -148,11 +174,20 @@ describe('input rules (e2e)', () => {
   describe('validation messages', () => {
     it('gives one clear message per field', async () => {
       const item = MARGHERITA_ORDER.items[0];
-      const quantity = await t.http().post('/orders').send({ ...MARGHERITA_ORDER, items: [{ ...item, quantity: '2' }] });
+      const quantity = await t
+        .http()
+        .post('/orders')
+        .send({ ...MARGHERITA_ORDER, items: [{ ...item, quantity: '2' }] });
       expect(quantity.body.message).toEqual(['items.0.quantity must be an integer number']);
-      const name = await t.http().post('/orders').send({ ...MARGHERITA_ORDER, customer: { ...MARGHERITA_ORDER.customer, name: 123 } });
+      const name = await t
+        .http()
+        .post('/orders')
+        .send({ ...MARGHERITA_ORDER, customer: { ...MARGHERITA_ORDER.customer, name: 123 } });
       expect(name.body.message).toEqual(['customer.name must be a string']);
-      const blank = await t.http().post('/orders').send({ ...MARGHERITA_ORDER, customer: { ...MARGHERITA_ORDER.customer, name: '   ' } });
+      const blank = await t
+        .http()
+        .post('/orders')
+        .send({ ...MARGHERITA_ORDER, customer: { ...MARGHERITA_ORDER.customer, name: '   ' } });
       expect(blank.body.message).toEqual(['customer.name should not be empty']);
       const position = await t.http().get('/menu').query({ minPosition: 'abc' });
       expect(position.status).toBe(200); // /menu takes no minPosition: unknown parameters are ignored
@@ -161,8 +196,15 @@ describe('input rules (e2e)', () => {
     });
 
     it('trims names, addresses and notes before storing them', async () => {
-      const placed = await place(t, { ...MARGHERITA_ORDER, customer: { ...MARGHERITA_ORDER.customer, name: '  Ana  ', address: ' Calle Mayor 1 ' }, notes: ' ring ' });
-      expect((await streamOf(t, placed.orderId))[0].data).toMatchObject({ customer: { name: 'Ana', address: 'Calle Mayor 1' }, notes: 'ring' });
+      const placed = await place(t, {
+        ...MARGHERITA_ORDER,
+        customer: { ...MARGHERITA_ORDER.customer, name: '  Ana  ', address: ' Calle Mayor 1 ' },
+        notes: ' ring ',
+      });
+      expect((await streamOf(t, placed.orderId))[0].data).toMatchObject({
+        customer: { name: 'Ana', address: 'Calle Mayor 1' },
+        notes: 'ring',
+      });
     });
   });
 
@@ -171,8 +213,14 @@ describe('input rules (e2e)', () => {
       const before = await countEvents(t);
       const quote = await post('/menu/quote', JSON.stringify({ items: MARGHERITA_ORDER.items, discountCode: null }));
       expect({ status: quote.status, message: messages(quote) }).toEqual({ status: 400, message: ['discountCode must be a string'] });
-      const order = await post('/orders', JSON.stringify({ ...MARGHERITA_ORDER, notes: null, customer: { ...MARGHERITA_ORDER.customer, address: null } }));
-      expect({ status: order.status, message: messages(order) }).toEqual({ status: 400, message: ['customer.address must be a string', 'notes must be a string'] });
+      const order = await post(
+        '/orders',
+        JSON.stringify({ ...MARGHERITA_ORDER, notes: null, customer: { ...MARGHERITA_ORDER.customer, address: null } }),
+      );
+      expect({ status: order.status, message: messages(order) }).toEqual({
+        status: 400,
+        message: ['customer.address must be a string', 'notes must be a string'],
+      });
       const confirm = await post(`/orders/${await placeOrder(t)}/confirm`, JSON.stringify({ kitchenNotes: null }), { ...json, ...staff });
       expect({ status: confirm.status, message: messages(confirm) }).toEqual({ status: 400, message: ['kitchenNotes must be a string'] });
       expect(await countEvents(t)).toBe(before + 1);

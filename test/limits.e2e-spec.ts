@@ -63,16 +63,27 @@ describe('limits and protective headers (e2e)', () => {
       expectError(await t.http().post('/orders').send(huge), 413, 'PAYLOAD_TOO_LARGE');
       expectError(await t.http().post('/orders').set('Idempotency-Key', 'too-large').send(huge), 413, 'PAYLOAD_TOO_LARGE');
       const orderId = await placeOrder(t);
-      const staff = await t.http().post(`/orders/${orderId}/confirm`).set(t.staff).send({ kitchenNotes: 'y'.repeat(70 * 1024) });
+      const staff = await t
+        .http()
+        .post(`/orders/${orderId}/confirm`)
+        .set(t.staff)
+        .send({ kitchenNotes: 'y'.repeat(70 * 1024) });
       expectError(staff, 413, 'PAYLOAD_TOO_LARGE');
       expect(await countEvents(t)).toBe(events + 1);
       // Just under the limit is read, and then refused by validation for its field's own limit.
-      const under = await t.http().post('/orders').send({ ...MARGHERITA_ORDER, notes: 'x'.repeat(60 * 1024) });
+      const under = await t
+        .http()
+        .post('/orders')
+        .send({ ...MARGHERITA_ORDER, notes: 'x'.repeat(60 * 1024) });
       expectError(under, 400, 'VALIDATION_FAILED');
     });
 
     it('answers a body in another charset 415 and malformed JSON 400, in the contract shape', async () => {
-      const latin1 = await t.http().post('/orders').set('Content-Type', 'application/json; charset=latin1').send(JSON.stringify(MARGHERITA_ORDER));
+      const latin1 = await t
+        .http()
+        .post('/orders')
+        .set('Content-Type', 'application/json; charset=latin1')
+        .send(JSON.stringify(MARGHERITA_ORDER));
       expectError(latin1, 415, 'UNSUPPORTED_MEDIA_TYPE');
       const broken = await t.http().post('/orders').set('Content-Type', 'application/json').send('{"customer": ');
       expectError(broken, 400, 'VALIDATION_FAILED');

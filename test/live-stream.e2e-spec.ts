@@ -28,7 +28,10 @@ class SseClient {
   private buffer = '';
   private request: http.ClientRequest | undefined;
 
-  private constructor(readonly status: number, readonly headers: http.IncomingHttpHeaders) {}
+  private constructor(
+    readonly status: number,
+    readonly headers: http.IncomingHttpHeaders,
+  ) {}
 
   static connect(base: string, path: string, headers: Record<string, string> = {}): Promise<SseClient> {
     return new Promise((resolve, reject) => {
@@ -93,7 +96,8 @@ describe('GET /events/stream (e2e)', () => {
     open.push(client);
     return client;
   };
-  const staff = (path = '/events/stream', headers: Record<string, string> = {}) => connect(path, { Authorization: `Bearer ${STAFF_TOKEN}`, ...headers });
+  const staff = (path = '/events/stream', headers: Record<string, string> = {}) =>
+    connect(path, { Authorization: `Bearer ${STAFF_TOKEN}`, ...headers });
 
   /**
    * A staff stream from the last event in the log. "From now" would do in
@@ -101,7 +105,9 @@ describe('GET /events/stream (e2e)', () => {
    * through the feed, so the start is pinned.
    */
   const staffFromHead = async () => {
-    const [head] = await t.app.get(Database).query<{ position: string }>('SELECT position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1');
+    const [head] = await t.app
+      .get(Database)
+      .query<{ position: string }>('SELECT position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1');
     return staff('/events/stream', { 'Last-Event-ID': head?.position ?? '0' });
   };
 
@@ -120,7 +126,13 @@ describe('GET /events/stream (e2e)', () => {
   /** An order from placed to delivered: six events, one request after another. */
   const walk = async () => {
     const orderId = await placeOrder(t);
-    for (const [command, body] of [['confirm', {}], ['pay', { method: 'card' }], ['ready', {}], ['dispatch', {}], ['deliver', {}]] as const) {
+    for (const [command, body] of [
+      ['confirm', {}],
+      ['pay', { method: 'card' }],
+      ['ready', {}],
+      ['dispatch', {}],
+      ['deliver', {}],
+    ] as const) {
       await step(orderId, command, body);
     }
     return orderId;
@@ -199,7 +211,13 @@ describe('GET /events/stream (e2e)', () => {
         data: expect.objectContaining({ orderId, customer: expect.objectContaining({ name: 'Ana' }), subtotalCents: expect.any(Number) }),
       });
       expect(confirmation.id).toBe(String(confirmed.position));
-      expect(confirmation.data).toMatchObject({ position: confirmed.position, version: 2, orderId, type: 'OrderConfirmed', data: { kitchenNotes: 'crispy' } });
+      expect(confirmation.data).toMatchObject({
+        position: confirmed.position,
+        version: 2,
+        orderId,
+        type: 'OrderConfirmed',
+        data: { kitchenNotes: 'crispy' },
+      });
     });
 
     it("gives a customer only their own order's events, in order, even while other orders change", async () => {
@@ -270,12 +288,14 @@ describe('GET /events/stream (e2e)', () => {
         await held.query('BEGIN');
         await held.query('SELECT pg_current_xact_id()');
         fastPosition = (await step(late, 'confirm')).position;
-        const appended = await t.app.get(EventStore).append(
-          orderStreamId(early),
-          [new OrderConfirmed({ orderId: early, estimatedReadyAt: null, kitchenNotes: null, confirmedAt: new Date().toISOString() })],
-          1,
-          { executor: held, metadata: { actor: { kind: 'staff' } } },
-        );
+        const appended = await t.app
+          .get(EventStore)
+          .append(
+            orderStreamId(early),
+            [new OrderConfirmed({ orderId: early, estimatedReadyAt: null, kitchenNotes: null, confirmedAt: new Date().toISOString() })],
+            1,
+            { executor: held, metadata: { actor: { kind: 'staff' } } },
+          );
         slowPosition = appended.lastPosition;
         await held.query('COMMIT');
       } finally {

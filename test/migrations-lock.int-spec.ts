@@ -21,7 +21,15 @@ describe('migrations run by several instances at once', () => {
   it('take turns under an advisory lock: every migration is applied once, and every instance starts', async () => {
     const sources = Array.from(
       { length: 4 },
-      () => new DataSource({ type: 'postgres', url: database.url, migrations: MIGRATIONS, migrationsTransactionMode: 'each', poolSize: 1, logging: false }),
+      () =>
+        new DataSource({
+          type: 'postgres',
+          url: database.url,
+          migrations: MIGRATIONS,
+          migrationsTransactionMode: 'each',
+          poolSize: 1,
+          logging: false,
+        }),
     );
     await Promise.all(sources.map((source) => source.initialize()));
     try {
@@ -32,7 +40,9 @@ describe('migrations run by several instances at once', () => {
       const [row] = await sources[0].query(`SELECT count(*)::int AS count FROM migrations`);
       expect(row.count).toBe(MIGRATIONS.length);
       // The lock went with its connection.
-      const locks = await sources[0].query(`SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+      const locks = await sources[0].query(
+        `SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
       expect(locks[0].count).toBe(0);
     } finally {
       await Promise.all(sources.map((source) => source.destroy()));

@@ -67,7 +67,10 @@ describe('command line (e2e, node dist/cli/*)', () => {
 
     const json = await run('print-stream.js', [streamId, '--json'], env);
     expect(json.code).toBe(0);
-    const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { version: number; type: string; streamId: string });
+    const events = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { version: number; type: string; streamId: string });
     expect(events.map((e) => e.version)).toEqual(Array.from({ length: versions }, (_, i) => i + 1));
     expect(events[0]).toMatchObject({ streamId, type: 'OrderPlaced' });
   }, 60_000);

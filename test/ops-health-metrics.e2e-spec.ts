@@ -100,7 +100,12 @@ describe('health and metrics (e2e)', () => {
         const order = (await repository.load(placed.orderId))!;
         order.confirm({ now: new Date() });
         await repository.save(order, { occurredAt: new Date(), metadata: { correlationId: 'test-rival' }, executor: tx });
-        answer = t.http().post(`/orders/${placed.orderId}/discount`).set(t.staff).send({ code: 'WELCOME10' }).then((res) => res);
+        answer = t
+          .http()
+          .post(`/orders/${placed.orderId}/discount`)
+          .set(t.staff)
+          .send({ code: 'WELCOME10' })
+          .then((res) => res);
         await waitUntil(
           async () => {
             const [row] = await db.query<{ waiting: string }>(
@@ -122,12 +127,19 @@ describe('health and metrics (e2e)', () => {
       expect((await staffGet(t, '/analytics/summary', { minPosition: placed.position })).status).toBe(200);
       const res = await t.http().post('/admin/projections/analytics/rebuild').set(t.staff).send({});
       expect(res.status).toBe(202);
-      await waitUntil(async () => valueOf((await scrape()).samples, 'pizzeria_projection_rebuilds_completed_total', { projection: 'analytics' }) >= 1, {
-        what: 'the rebuild completed',
-      });
+      await waitUntil(
+        async () => valueOf((await scrape()).samples, 'pizzeria_projection_rebuilds_completed_total', { projection: 'analytics' }) >= 1,
+        {
+          what: 'the rebuild completed',
+        },
+      );
       const { samples } = await scrape();
-      const [{ count }] = await t.app.get(Database).query<{ count: string }>('SELECT count(*) AS count FROM events WHERE position <= $1', [placed.position]);
-      expect(valueOf(samples, 'pizzeria_projection_rebuild_events_applied', { projection: 'analytics' })).toBeGreaterThanOrEqual(Number(count));
+      const [{ count }] = await t.app
+        .get(Database)
+        .query<{ count: string }>('SELECT count(*) AS count FROM events WHERE position <= $1', [placed.position]);
+      expect(valueOf(samples, 'pizzeria_projection_rebuild_events_applied', { projection: 'analytics' })).toBeGreaterThanOrEqual(
+        Number(count),
+      );
       expect(valueOf(samples, 'pizzeria_projection_rebuild_position', { projection: 'analytics' })).toBeGreaterThanOrEqual(placed.position);
       expect(valueOf(samples, 'pizzeria_projection_rebuilding', { projection: 'analytics' })).toBe(0);
     });
@@ -140,7 +152,13 @@ describe('health and metrics (e2e)', () => {
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toContain('no-store');
       expect(res.body.status).toBe('ok');
-      expect(Object.keys(res.body.details).sort()).toEqual(['database', 'projection:analytics', 'projection:kitchen-queue', 'projection:order-details', 'shutdown']);
+      expect(Object.keys(res.body.details).sort()).toEqual([
+        'database',
+        'projection:analytics',
+        'projection:kitchen-queue',
+        'projection:order-details',
+        'shutdown',
+      ]);
       for (const check of Object.values<{ status: string }>(res.body.details)) expect(check.status).toBe('up');
       expect(res.body.details['projection:order-details']).toMatchObject({ state: 'live', lagEvents: 0, lagSeconds: 0, runsHere: true });
     });

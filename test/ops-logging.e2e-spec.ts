@@ -5,7 +5,15 @@ import { waitUntil } from './support/projection-helpers.js';
 import { orderBody, uniquePhone } from './support/read-helpers.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-type LogLine = { level: string; time: string; msg: string; correlationId?: string; context?: string; req?: { method: string; path: string }; res?: { statusCode: number } };
+type LogLine = {
+  level: string;
+  time: string;
+  msg: string;
+  correlationId?: string;
+  context?: string;
+  req?: { method: string; path: string };
+  res?: { statusCode: number };
+};
 
 describe('structured logs (e2e)', () => {
   let t: TestApp;
@@ -52,7 +60,11 @@ describe('structured logs (e2e)', () => {
   });
 
   it('puts the correlation id on the lines the app logs while handling the request, not only the access line', async () => {
-    const res = await t.http().get('/orders/00000000-0000-4000-8000-000000000000').query({ minPosition: 999_999_999 }).set('X-Correlation-Id', 'log-corr-2');
+    const res = await t
+      .http()
+      .get('/orders/00000000-0000-4000-8000-000000000000')
+      .query({ minPosition: 999_999_999 })
+      .set('X-Correlation-Id', 'log-corr-2');
     expectError(res, 503, 'PROJECTION_BEHIND');
     const mine = ofRequest('log-corr-2');
     expect(mine.map((line) => line.context ?? 'access')).toEqual(['Errors', 'access']);
@@ -62,9 +74,16 @@ describe('structured logs (e2e)', () => {
   });
 
   it('logs requests refused before they reach a route, such as an unreadable body', async () => {
-    const res = await t.http().post('/orders').set('X-Correlation-Id', 'log-corr-3').set('Content-Type', 'application/json').send('{"customer":');
+    const res = await t
+      .http()
+      .post('/orders')
+      .set('X-Correlation-Id', 'log-corr-3')
+      .set('Content-Type', 'application/json')
+      .send('{"customer":');
     expectError(res, 400, 'VALIDATION_FAILED');
-    expect(ofRequest('log-corr-3')).toEqual([expect.objectContaining({ res: { statusCode: 400 }, req: { method: 'POST', path: '/orders' } })]);
+    expect(ofRequest('log-corr-3')).toEqual([
+      expect.objectContaining({ res: { statusCode: 400 }, req: { method: 'POST', path: '/orders' } }),
+    ]);
   });
 
   it('keeps health probes and scrapes at debug level, and never logs the staff token', async () => {
@@ -80,11 +99,18 @@ describe('structured logs (e2e)', () => {
     try {
       const { port } = server.address() as AddressInfo;
       // The read waits for a position no projection has reached; the client hangs up meanwhile.
-      const client = httpRequest({ port, host: '127.0.0.1', path: '/orders/00000000-0000-4000-8000-000000000000?minPosition=999999999', headers: { 'X-Correlation-Id': 'log-corr-6' } });
+      const client = httpRequest({
+        port,
+        host: '127.0.0.1',
+        path: '/orders/00000000-0000-4000-8000-000000000000?minPosition=999999999',
+        headers: { 'X-Correlation-Id': 'log-corr-6' },
+      });
       client.on('error', () => undefined);
       server.once('request', () => setImmediate(() => client.destroy()));
       client.end();
-      await waitUntil(() => ofRequest('log-corr-6').some((line) => line.context === undefined), { what: 'the access line of the aborted request' });
+      await waitUntil(() => ofRequest('log-corr-6').some((line) => line.context === undefined), {
+        what: 'the access line of the aborted request',
+      });
       const access = ofRequest('log-corr-6').find((line) => line.context === undefined)!;
       expect(access).toMatchObject({ level: 'warn', req: { method: 'GET', path: '/orders/00000000-0000-4000-8000-000000000000' } });
       expect(access.msg).toMatch(/^GET \/orders\/0{8}-0000-4000-8000-0{12} aborted by the client after \d+ ms$/);

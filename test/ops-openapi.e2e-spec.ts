@@ -42,7 +42,11 @@ function apiRoutes(t: TestApp): string[] {
 
 function documentedRoutes(doc: OpenApi): string[] {
   return Object.entries(doc.paths)
-    .flatMap(([path, operations]) => Object.keys(operations).filter((m) => HTTP_METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`))
+    .flatMap(([path, operations]) =>
+      Object.keys(operations)
+        .filter((m) => HTTP_METHODS.includes(m))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    )
     .sort();
 }
 
@@ -139,7 +143,8 @@ describe('OpenAPI document (e2e)', () => {
         if (examples.length === 0) problems.push(`${route} ${status}: no example`);
         for (const { value } of examples) {
           const body = value as { statusCode?: number; code?: string };
-          if (body.statusCode !== Number(status) || !/^[A-Z_]+$/.test(body.code ?? '')) problems.push(`${route} ${status}: example ${JSON.stringify(value)}`);
+          if (body.statusCode !== Number(status) || !/^[A-Z_]+$/.test(body.code ?? ''))
+            problems.push(`${route} ${status}: example ${JSON.stringify(value)}`);
         }
       }
     }
@@ -148,7 +153,10 @@ describe('OpenAPI document (e2e)', () => {
 
   it('gives every parameter (path, query, header) a description or an example', () => {
     const missing = operations(doc).flatMap(([route, op]) =>
-      ((op as Operation & { parameters?: Array<{ name: string; in: string; example?: unknown; description?: string; schema?: Schema }> }).parameters ?? [])
+      (
+        (op as Operation & { parameters?: Array<{ name: string; in: string; example?: unknown; description?: string; schema?: Schema }> })
+          .parameters ?? []
+      )
         .filter((p) => p.example === undefined && p.schema?.example === undefined && !p.description)
         .map((p) => `${route}: ${p.in} ${p.name}`),
     );

@@ -64,7 +64,11 @@ describe('the app process (e2e, node dist/main.js)', () => {
       const worker = async () => {
         for (;;) {
           try {
-            const res = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ORDER) });
+            const res = await fetch(`${base}/orders`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(ORDER),
+            });
             const body = (await res.json()) as Answer['body'];
             answers.push({ status: res.status, body, answeredAt: Date.now() });
             if (res.status !== 201) return;
@@ -82,7 +86,9 @@ describe('the app process (e2e, node dist/main.js)', () => {
       const exit = await app.exit(30_000);
 
       expect(exit).toEqual({ code: 0, signal: null });
-      const unexpected = answers.filter((a) => a.status !== 201 && a.status !== 'network-error' && !(a.status === 503 && a.body?.code === 'SHUTTING_DOWN'));
+      const unexpected = answers.filter(
+        (a) => a.status !== 201 && a.status !== 'network-error' && !(a.status === 503 && a.body?.code === 'SHUTTING_DOWN'),
+      );
       expect(unexpected).toEqual([]);
       const written = answers.filter((a) => a.status === 201);
       expect(written.length).toBeGreaterThanOrEqual(60);
@@ -92,7 +98,9 @@ describe('the app process (e2e, node dist/main.js)', () => {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       try {
-        const { rows } = await client.query<{ stream_id: string; position: string }>("SELECT stream_id, position FROM events WHERE type = 'OrderPlaced'");
+        const { rows } = await client.query<{ stream_id: string; position: string }>(
+          "SELECT stream_id, position FROM events WHERE type = 'OrderPlaced'",
+        );
         const stored = new Map(rows.map((row) => [row.stream_id, Number(row.position)]));
         for (const answer of written) expect(stored.get(`order-${answer.body!.orderId}`)).toBe(answer.body!.position);
       } finally {
@@ -100,7 +108,12 @@ describe('the app process (e2e, node dist/main.js)', () => {
       }
 
       const messages = logLines(app).map((line) => line.msg);
-      const order = ['SIGTERM received: shutting down gracefully', 'Shutting down: no new requests; waiting for those in flight', 'Application closed: projections stopped after their batch, database pool closed', 'Stopped'];
+      const order = [
+        'SIGTERM received: shutting down gracefully',
+        'Shutting down: no new requests; waiting for those in flight',
+        'Application closed: projections stopped after their batch, database pool closed',
+        'Stopped',
+      ];
       const at = order.map((msg) => messages.indexOf(msg));
       expect(at.every((index) => index >= 0)).toBe(true);
       expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -118,7 +131,11 @@ describe('the app process (e2e, node dist/main.js)', () => {
       PORT: '0',
     });
     const base = await listening(app, 120_000);
-    const placed = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ORDER) });
+    const placed = await fetch(`${base}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ORDER),
+    });
     expect(placed.status).toBe(201);
     const postmasterPid = Number(readFileSync(resolve(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
@@ -126,7 +143,9 @@ describe('the app process (e2e, node dist/main.js)', () => {
     expect(await app.exit(60_000)).toEqual({ code: 0, signal: null });
 
     const messages = logLines(app).map((line) => line.msg);
-    expect(messages.indexOf('Embedded PostgreSQL stopped')).toBeGreaterThan(messages.indexOf('Application closed: projections stopped after their batch, database pool closed'));
+    expect(messages.indexOf('Embedded PostgreSQL stopped')).toBeGreaterThan(
+      messages.indexOf('Application closed: projections stopped after their batch, database pool closed'),
+    );
     expect(existsSync(resolve(dataDir, 'postmaster.pid'))).toBe(false);
     expect(() => process.kill(postmasterPid, 0)).toThrow();
   }, 180_000);

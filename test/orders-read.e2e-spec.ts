@@ -582,7 +582,13 @@ describe('orders read side (e2e)', () => {
       expect(contractView(justBeforePay.body)).toEqual(confirmedView);
 
       const atPaid = await at(paidAt);
-      expect(contractView(atPaid.body)).toEqual({ ...confirmedView, status: 'COOKING', paymentStatus: 'PAID', updatedAt: paidAt, version: 3 });
+      expect(contractView(atPaid.body)).toEqual({
+        ...confirmedView,
+        status: 'COOKING',
+        paymentStatus: 'PAID',
+        updatedAt: paidAt,
+        version: 3,
+      });
     });
 
     it('matches the read model for an instant after the last write', async () => {

@@ -41,9 +41,7 @@ describe('orders write side (e2e)', () => {
       expect(res.headers.etag).toBe('"1"');
 
       const stream = await streamOf(t, res.body.orderId);
-      expect(stream.map((event) => [event.type, event.version, event.position])).toEqual([
-        ['OrderPlaced', 1, res.body.position],
-      ]);
+      expect(stream.map((event) => [event.type, event.version, event.position])).toEqual([['OrderPlaced', 1, res.body.position]]);
     });
   });
 
@@ -121,13 +119,7 @@ describe('orders write side (e2e)', () => {
       expect(deliver.headers.etag).toBe('"5"');
 
       const stream = await streamOf(t, orderId);
-      expect(stream.map((event) => event.type)).toEqual([
-        'OrderPlaced',
-        'OrderConfirmed',
-        'CookingStarted',
-        'OrderReady',
-        'OrderPickedUp',
-      ]);
+      expect(stream.map((event) => event.type)).toEqual(['OrderPlaced', 'OrderConfirmed', 'CookingStarted', 'OrderReady', 'OrderPickedUp']);
 
       const again = await staffPost(t, `/orders/${orderId}/dispatch`, {});
       expectError(again, 409, 'PICKUP_ORDER_NOT_DISPATCHABLE');
@@ -139,11 +131,7 @@ describe('orders write side (e2e)', () => {
 
       expectError(await staffPost(t, `/orders/${orderId}/confirm`), 409, 'ORDER_NOT_PENDING');
       expectError(await staffPost(t, `/orders/${orderId}/pay`, { method: 'cash' }), 409, 'ORDER_ALREADY_PAID');
-      expect((await streamOf(t, orderId)).map((event) => event.type)).toEqual([
-        'OrderPlaced',
-        'OrderConfirmed',
-        'PaymentReceived',
-      ]);
+      expect((await streamOf(t, orderId)).map((event) => event.type)).toEqual(['OrderPlaced', 'OrderConfirmed', 'PaymentReceived']);
     });
 
     it('answers the state 409s of the kitchen steps taken out of order', async () => {
@@ -265,22 +253,23 @@ describe('orders write side (e2e)', () => {
 
     it('rejects malformed JSON on a staff command too', async () => {
       const orderId = await placeOrder(t);
-      const res = await t
-        .http()
-        .post(`/orders/${orderId}/confirm`)
-        .set(t.staff)
-        .set('Content-Type', 'application/json')
-        .send('{not json');
+      const res = await t.http().post(`/orders/${orderId}/confirm`).set(t.staff).set('Content-Type', 'application/json').send('{not json');
       expectValidationError(res, /JSON/);
     });
 
     it('rejects an unknown top-level field', async () => {
-      const res = await t.http().post('/orders').send({ ...MARGHERITA_ORDER, coupon: 'FREE' });
+      const res = await t
+        .http()
+        .post('/orders')
+        .send({ ...MARGHERITA_ORDER, coupon: 'FREE' });
       expectValidationError(res, /coupon/);
     });
 
     it('rejects an unknown nested field such as items[0].price', async () => {
-      const res = await t.http().post('/orders').send(withItem({ price: 1 }));
+      const res = await t
+        .http()
+        .post('/orders')
+        .send(withItem({ price: 1 }));
       expectValidationError(res, /items\.0\.price/);
     });
 
@@ -304,12 +293,18 @@ describe('orders write side (e2e)', () => {
     });
 
     it('rejects a customer without a phone', async () => {
-      const res = await t.http().post('/orders').send({ ...MARGHERITA_ORDER, customer: { name: 'Ana' } });
+      const res = await t
+        .http()
+        .post('/orders')
+        .send({ ...MARGHERITA_ORDER, customer: { name: 'Ana' } });
       expectValidationError(res, /customer\.phone/);
     });
 
     it('rejects empty items, saying the order needs at least one item', async () => {
-      const res = await t.http().post('/orders').send({ ...MARGHERITA_ORDER, items: [] });
+      const res = await t
+        .http()
+        .post('/orders')
+        .send({ ...MARGHERITA_ORDER, items: [] });
       expectValidationError(res, /at least one item/);
     });
 
@@ -324,17 +319,26 @@ describe('orders write side (e2e)', () => {
     });
 
     it('rejects an unknown pizzaId', async () => {
-      const res = await t.http().post('/orders').send(withItem({ pizzaId: 'pineapple-supreme' }));
+      const res = await t
+        .http()
+        .post('/orders')
+        .send(withItem({ pizzaId: 'pineapple-supreme' }));
       expectValidationError(res, /pizzaId.*pineapple-supreme/);
     });
 
     it('rejects an unknown toppingId', async () => {
-      const res = await t.http().post('/orders').send(withItem({ toppings: ['extra-cheese', 'gold-leaf'] }));
+      const res = await t
+        .http()
+        .post('/orders')
+        .send(withItem({ toppings: ['extra-cheese', 'gold-leaf'] }));
       expectValidationError(res, /toppings.*gold-leaf/);
     });
 
     it('rejects an unknown size', async () => {
-      const res = await t.http().post('/orders').send(withItem({ size: 'huge' }));
+      const res = await t
+        .http()
+        .post('/orders')
+        .send(withItem({ size: 'huge' }));
       expectValidationError(res, /items\.0\.size/);
     });
 
@@ -354,7 +358,10 @@ describe('orders write side (e2e)', () => {
     });
 
     it('rejects an unknown fulfilment', async () => {
-      const res = await t.http().post('/orders').send({ ...MARGHERITA_ORDER, fulfilment: 'drone' });
+      const res = await t
+        .http()
+        .post('/orders')
+        .send({ ...MARGHERITA_ORDER, fulfilment: 'drone' });
       expectValidationError(res, /fulfilment/);
     });
 
@@ -373,10 +380,7 @@ describe('orders write side (e2e)', () => {
       const orderId = await placeOrder(t);
       expectValidationError(await staffPost(t, `/orders/${orderId}/pay`, { method: 'bitcoin' }), /method/);
       expectValidationError(await staffPost(t, `/orders/${orderId}/pay`, {}), /method/);
-      expectValidationError(
-        await staffPost(t, `/orders/${orderId}/confirm`, { estimatedReadyAt: 'tomorrow-ish' }),
-        /estimatedReadyAt/,
-      );
+      expectValidationError(await staffPost(t, `/orders/${orderId}/confirm`, { estimatedReadyAt: 'tomorrow-ish' }), /estimatedReadyAt/);
       expectValidationError(await staffPost(t, `/orders/${orderId}/cancel`, {}), /reason/);
       expectValidationError(await staffPost(t, `/orders/${orderId}/discount`, {}), /code/);
     });
@@ -473,11 +477,7 @@ describe('orders write side (e2e)', () => {
         .send(body);
       expectError(wrongBearer, 403, 'STAFF_TOKEN_INVALID');
 
-      const wrongScheme = await t
-        .http()
-        .post(`/orders/${orderId}/${command}`)
-        .set('Authorization', 'Basic dGVzdDp0ZXN0')
-        .send(body);
+      const wrongScheme = await t.http().post(`/orders/${orderId}/${command}`).set('Authorization', 'Basic dGVzdDp0ZXN0').send(body);
       expectError(wrongScheme, 403, 'STAFF_TOKEN_INVALID');
     });
 
@@ -511,9 +511,18 @@ describe('orders write side (e2e)', () => {
         await t.http().post(path('pay')).send({ method: 'card' }),
         await t.http().post(path('confirm')).set('Authorization', 'Bearer wrong-token-wrong-token').send({}),
         await t.http().post(path('confirm')).set(t.staff).set('Content-Type', 'application/json').send('{'),
-        await t.http().post('/orders').send({ ...MARGHERITA_ORDER, items: [] }),
-        await t.http().post('/orders').send(withItem({ unitPriceCents: 1 })),
-        await t.http().post('/orders').send({ ...MARGHERITA_ORDER, notes: 'y'.repeat(70 * 1024) }),
+        await t
+          .http()
+          .post('/orders')
+          .send({ ...MARGHERITA_ORDER, items: [] }),
+        await t
+          .http()
+          .post('/orders')
+          .send(withItem({ unitPriceCents: 1 })),
+        await t
+          .http()
+          .post('/orders')
+          .send({ ...MARGHERITA_ORDER, notes: 'y'.repeat(70 * 1024) }),
       ];
 
       expect(rejected.map((res) => res.status)).toEqual([409, 400, 409, 409, 409, 400, 412, 400, 400, 403, 401, 403, 400, 400, 400, 413]);

@@ -43,9 +43,24 @@ const WALKS: Array<{ body: object; steps: Step[] }> = [
   { body: MARGHERITA_ORDER, steps: [] },
   { body: MARGHERITA_ORDER, steps: [['cancel', { reason: 'changed my mind' }]] },
   { body: MARGHERITA_ORDER, steps: [['confirm'], ['pay', { method: 'card' }], ['ready'], ['dispatch', { courier: 'Luis' }], ['deliver']] },
-  { body: PICKUP_ORDER, steps: [['discount', { code: 'PIZZA20' }], ['confirm'], ['start-cooking'], ['pay', { method: 'cash' }], ['ready'], ['deliver']] },
-  { body: MIXED_ORDER, steps: [['pay', { method: 'card' }], ['cancel', { reason: 'no driver tonight' }]] },
-  { body: PICKUP_ORDER, steps: [['confirm', { kitchenNotes: 'no basil' }], ['cancel', { reason: 'oven broke' }]] },
+  {
+    body: PICKUP_ORDER,
+    steps: [['discount', { code: 'PIZZA20' }], ['confirm'], ['start-cooking'], ['pay', { method: 'cash' }], ['ready'], ['deliver']],
+  },
+  {
+    body: MIXED_ORDER,
+    steps: [
+      ['pay', { method: 'card' }],
+      ['cancel', { reason: 'no driver tonight' }],
+    ],
+  },
+  {
+    body: PICKUP_ORDER,
+    steps: [
+      ['confirm', { kitchenNotes: 'no basil' }],
+      ['cancel', { reason: 'oven broke' }],
+    ],
+  },
   { body: MIXED_ORDER, steps: [['discount', { code: 'FIVEOFF' }], ['confirm'], ['pay', { method: 'card' }]] },
   { body: PICKUP_ORDER, steps: [['confirm'], ['start-cooking']] },
 ];
@@ -85,7 +100,10 @@ async function quiesce(t: TestApp): Promise<void> {
   await waitUntil(
     async () => {
       const list = await projections(t);
-      return list.length === PROJECTIONS.length && list.every((p) => p.lagEvents === 0 && !['catching-up', 'failed', 'rebuilding'].includes(p.status));
+      return (
+        list.length === PROJECTIONS.length &&
+        list.every((p) => p.lagEvents === 0 && !['catching-up', 'failed', 'rebuilding'].includes(p.status))
+      );
     },
     { what: 'every projection has caught up with the log' },
   );
@@ -191,14 +209,16 @@ describe('read models through rebuilds, restarts and a second instance', () => {
     try {
       const store = t.app.get(EventStore);
       // What COPY's text format gives a meaning to, in what the read models store as text and as jsonb.
-      const awkward = ['tab\there', 'line\nbreak', 'back\\slash', '\\N', "it's \"quoted\"", 'ñandú 🍕', 'plain'];
+      const awkward = ['tab\there', 'line\nbreak', 'back\\slash', '\\N', 'it\'s "quoted"', 'ñandú 🍕', 'plain'];
       const count = 1_100;
       const orders = Array.from({ length: count }, (_, i) => {
         const text = awkward[i % awkward.length];
         return PizzaOrder.place({
           orderId: randomUUID(),
           customer: { name: `${text} ${i}`, phone: `+34 600 ${String(i).padStart(6, '0')}`, address: i % 3 ? `Calle ${text} ${i}` : null },
-          items: priceItems([{ pizzaId: i % 2 ? 'funghi' : 'margherita', size: 'large', quantity: 1 + (i % 3), toppings: i % 4 ? [] : ['basil'] }]),
+          items: priceItems([
+            { pizzaId: i % 2 ? 'funghi' : 'margherita', size: 'large', quantity: 1 + (i % 3), toppings: i % 4 ? [] : ['basil'] },
+          ]),
           fulfilment: i % 3 ? 'delivery' : 'pickup',
           notes: i % 5 ? null : text,
           now: new Date(Date.UTC(2026, 10, 1 + (i % 20), 12, 0, 0, i % 1000)),
@@ -312,7 +332,13 @@ describe('read models through rebuilds, restarts and a second instance', () => {
       restarted = await startSibling(t);
       const res = await restarted.http().get(`/orders/${placed.orderId}?minPosition=${placed.position}`);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ orderId: placed.orderId, status: 'CONFIRMED', fulfilment: 'pickup', kitchenNotes: 'after the crash', version: 2 });
+      expect(res.body).toMatchObject({
+        orderId: placed.orderId,
+        status: 'CONFIRMED',
+        fulfilment: 'pickup',
+        kitchenNotes: 'after the crash',
+        version: 2,
+      });
       const moved = await restarted.http().get(`/orders/${cooking.orderId}?minPosition=${cooking.position}`);
       expect(moved.status).toBe(200);
       expect(moved.body).toMatchObject({ status: 'COOKING', version: 3 });

@@ -47,7 +47,11 @@ export async function registerWebhook(
     return Number(row.count);
   };
   await waitUntil(async () => (await eventsPast()) === 0, { what: 'the log has settled' });
-  const res = await t.http().post('/admin/webhooks').set(t.staff).send({ url: receiver.url, eventTypes, ...extra });
+  const res = await t
+    .http()
+    .post('/admin/webhooks')
+    .set(t.staff)
+    .send({ url: receiver.url, eventTypes, ...extra });
   if (res.status !== 201) throw new Error(`registering a webhook failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }

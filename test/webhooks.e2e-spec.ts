@@ -2,14 +2,7 @@ import client from 'prom-client';
 import { expectError, expectValidationError, placeOrder, runSteps } from './support/orders-helpers.js';
 import { waitUntil } from './support/projection-helpers.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import {
-  WEBHOOK_TEST_CONFIG,
-  busyEvening,
-  logOf,
-  registerWebhook,
-  schemaProblems,
-  webhookInfo,
-} from './webhooks-helpers.js';
+import { WEBHOOK_TEST_CONFIG, busyEvening, logOf, registerWebhook, schemaProblems, webhookInfo } from './webhooks-helpers.js';
 import { TestReceiver, hasValidSignature } from './webhooks-receiver.js';
 
 const DELIVERY_FIELDS = ['data', 'eventId', 'occurredAt', 'orderId', 'position', 'schemaVersion', 'type', 'version'];
@@ -50,7 +43,11 @@ describe('webhooks (e2e)', () => {
   describe('the admin API', () => {
     it('registers a webhook with a secret, lists it without the secret, and deletes it', async () => {
       const to = await receiver();
-      const created = await t.http().post('/admin/webhooks').set(t.staff).send({ url: to.url, eventTypes: ['OrderConfirmed', 'OrderCancelled'] });
+      const created = await t
+        .http()
+        .post('/admin/webhooks')
+        .set(t.staff)
+        .send({ url: to.url, eventTypes: ['OrderConfirmed', 'OrderCancelled'] });
 
       expect(created.status).toBe(201);
       expect(created.body).toEqual({
@@ -103,10 +100,16 @@ describe('webhooks (e2e)', () => {
       expectValidationError(await post({ url, eventTypes: 'OrderPlaced' }), /eventTypes/);
       expectValidationError(await post({ eventTypes: ['*'] }), /^url /);
       expectValidationError(await post({ url: 'not a url', eventTypes: ['*'] }), /url must be an absolute http or https URL/);
-      expectValidationError(await post({ url: 'http://user:pw@127.0.0.1/hook', eventTypes: ['*'] }), /url must not contain a user name or password/);
+      expectValidationError(
+        await post({ url: 'http://user:pw@127.0.0.1/hook', eventTypes: ['*'] }),
+        /url must not contain a user name or password/,
+      );
       expectValidationError(await post({ url, eventTypes: ['*'], secret: 'mine' }), /secret should not exist/);
       expectValidationError(await post({ url, eventTypes: ['*'], fromPosition: -1 }), /fromPosition/);
-      expectValidationError(await post({ url, eventTypes: ['*'], fromPosition: 987654321 }), /fromPosition 987654321 is not the position of a stored event/);
+      expectValidationError(
+        await post({ url, eventTypes: ['*'], fromPosition: 987654321 }),
+        /fromPosition 987654321 is not the position of a stored event/,
+      );
       expect((await t.http().get('/admin/webhooks').set(t.staff)).body).toEqual([]);
     });
 
@@ -120,7 +123,11 @@ describe('webhooks (e2e)', () => {
         'https://example.com/hook',
         'http://[::1]/hook',
       ]) {
-        const res = await t.http().post('/admin/webhooks').set(t.staff).send({ url, eventTypes: ['*'] });
+        const res = await t
+          .http()
+          .post('/admin/webhooks')
+          .set(t.staff)
+          .send({ url, eventTypes: ['*'] });
         expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 400, code: 'WEBHOOK_URL_NOT_ALLOWED' });
         expectError(res, 400, 'WEBHOOK_URL_NOT_ALLOWED');
       }
@@ -174,7 +181,12 @@ describe('webhooks (e2e)', () => {
         });
       }
       expect(to.requests.map((r) => r.body.orderId)).not.toContain(before);
-      expect(schemaProblems(published, to.requests.map((r) => r.body))).toEqual([]);
+      expect(
+        schemaProblems(
+          published,
+          to.requests.map((r) => r.body),
+        ),
+      ).toEqual([]);
       const current = new Map(published.filter((e) => e.current).map((e) => [e.type, e.schemaVersion]));
       for (const request of to.requests) expect(request.body.schemaVersion).toBe(current.get(request.body.type));
 
@@ -252,7 +264,12 @@ describe('webhooks (e2e)', () => {
       expect(failing.acceptedEventIds()).toEqual(everything.map((event) => event.eventId));
       expect(failing.accepted.every((r) => hasValidSignature(r, hook.secret))).toBe(true);
       await waitUntil(async () => (await webhookInfo(t, hook.id)).lagEvents === 0);
-      expect(await webhookInfo(t, hook.id)).toMatchObject({ status: 'active', consecutiveFailures: 0, lagEvents: 0, lastError: expect.any(String) });
+      expect(await webhookInfo(t, hook.id)).toMatchObject({
+        status: 'active',
+        consecutiveFailures: 0,
+        lagEvents: 0,
+        lastError: expect.any(String),
+      });
     });
 
     it('answers the API while a slow receiver holds a delivery open', async () => {

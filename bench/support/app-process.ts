@@ -46,7 +46,10 @@ export class AppProcess {
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${options.script} exited with ${child.exitCode}; see ${options.logFile}`);
-      const ok = await fetch(`${app.url}${options.readyPath}`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${app.url}${options.readyPath}`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`${options.script} did not become ready; see ${options.logFile}`);
       await sleep(200);

@@ -58,7 +58,10 @@ export class BenchServer {
   async hasStatStatements(): Promise<boolean> {
     return this.admin(async (client) => {
       const { rows } = await client.query<{ shared_preload_libraries: string }>('SHOW shared_preload_libraries');
-      return rows[0].shared_preload_libraries.split(',').map((s) => s.trim()).includes('pg_stat_statements');
+      return rows[0].shared_preload_libraries
+        .split(',')
+        .map((s) => s.trim())
+        .includes('pg_stat_statements');
     });
   }
 

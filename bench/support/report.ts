@@ -13,11 +13,35 @@ export function targets(r: any): Target[] {
   };
   check(r.appendRatio, 'appendRatio (append.c16 / ceiling.c16)', r.appendRatio, '≥ 0.70', r.appendRatio >= 0.7);
   check(r.http, 'POST /orders errors', r.http?.postOrders.errors, '0', r.http?.postOrders.errors === 0);
-  check(r.vsReference, 'POST /orders rps / reference rps (32 conns)', r.vsReference?.postOrdersRps, '≥ 0.5', r.vsReference?.postOrdersRps >= 0.5);
-  check(r.vsReference, 'POST /orders p99 / reference p99 (32 conns)', r.vsReference?.postOrdersP99, '≤ 2', r.vsReference?.postOrdersP99 <= 2);
+  check(
+    r.vsReference,
+    'POST /orders rps / reference rps (32 conns)',
+    r.vsReference?.postOrdersRps,
+    '≥ 0.5',
+    r.vsReference?.postOrdersRps >= 0.5,
+  );
+  check(
+    r.vsReference,
+    'POST /orders p99 / reference p99 (32 conns)',
+    r.vsReference?.postOrdersP99,
+    '≤ 2',
+    r.vsReference?.postOrdersP99 <= 2,
+  );
   check(r.http?.postOrdersAt8, 'POST /orders p99 ms (8 conns)', r.http?.postOrdersAt8?.p99Ms, '< 25', r.http?.postOrdersAt8?.p99Ms < 25);
-  check(r.http, 'app CPU ms per POST /orders', r.http?.postOrders.appCpuMsPerRequest, '≤ 0.35', r.http?.postOrders.appCpuMsPerRequest <= 0.35);
-  check(r.http, 'PostgreSQL CPU ms per POST /orders', r.http?.postOrders.postgresCpuMsPerRequest, '≤ 0.30', r.http?.postOrders.postgresCpuMsPerRequest <= 0.3);
+  check(
+    r.http,
+    'app CPU ms per POST /orders',
+    r.http?.postOrders.appCpuMsPerRequest,
+    '≤ 0.35',
+    r.http?.postOrders.appCpuMsPerRequest <= 0.35,
+  );
+  check(
+    r.http,
+    'PostgreSQL CPU ms per POST /orders',
+    r.http?.postOrders.postgresCpuMsPerRequest,
+    '≤ 0.30',
+    r.http?.postOrders.postgresCpuMsPerRequest <= 0.3,
+  );
   check(r.vsReference, 'GET /orders/{id} rps / reference rps', r.vsReference?.getOrderRps, '≥ 0.6', r.vsReference?.getOrderRps >= 0.6);
   check(r.projectionLagMs, 'projection lag p99 ms', r.projectionLagMs?.p99, '< 100', r.projectionLagMs?.p99 < 100);
   check(r.snapshotSpeedup, 'snapshotSpeedup', r.snapshotSpeedup, '≥ 10', r.snapshotSpeedup >= 10);
@@ -40,12 +64,18 @@ export function printTable(r: any, log: (line: string) => void): void {
   }
   if (r.rebuild) {
     const turns = r.rebuild.runs?.length ?? 1;
-    const each = turns > 1 ? ` (median of ${turns}: ${r.rebuild.runs.map((run: { eventsPerSec: number }) => run.eventsPerSec).join(', ')} events/s)` : '';
+    const each =
+      turns > 1
+        ? ` (median of ${turns}: ${r.rebuild.runs.map((run: { eventsPerSec: number }) => run.eventsPerSec).join(', ')} events/s)`
+        : '';
     rows.push(['rebuild order-details', `${r.rebuild.events} events in ${r.rebuild.seconds} s${each}`]);
   }
   if (r.rebuild?.cpuMsPer1000Events) {
     const c = r.rebuild.cpuMsPer1000Events;
-    rows.push(['rebuild CPU ms per 1,000 events: node / PostgreSQL / machine', `${c.node} / ${c.postgres} / ${c.machine} (${c.machineBusyCores} cores busy)`]);
+    rows.push([
+      'rebuild CPU ms per 1,000 events: node / PostgreSQL / machine',
+      `${c.node} / ${c.postgres} / ${c.machine} (${c.machineBusyCores} cores busy)`,
+    ]);
   }
   if (r.http) {
     const ref = r.http.reference;
@@ -54,12 +84,20 @@ export function printTable(r: any, log: (line: string) => void): void {
     rows.push(['CPU ms per reference POST: app / PostgreSQL / load / machine', cpu(ref.postOrders.cpuMsPerRequest)]);
     rows.push(['POST /orders at 8 connections', line(r.http.postOrdersAt8)]);
     rows.push(['reference GET by id / GET /orders/{id}', `${line(ref.getOrder)} | ${line(r.http.getOrder)}`]);
-    rows.push(['CPU ms per GET by id: reference / app (app, PostgreSQL)', `${ref.getOrder.appCpuMsPerRequest}, ${ref.getOrder.postgresCpuMsPerRequest} / ${r.http.getOrder.appCpuMsPerRequest}, ${r.http.getOrder.postgresCpuMsPerRequest}`]);
+    rows.push([
+      'CPU ms per GET by id: reference / app (app, PostgreSQL)',
+      `${ref.getOrder.appCpuMsPerRequest}, ${ref.getOrder.postgresCpuMsPerRequest} / ${r.http.getOrder.appCpuMsPerRequest}, ${r.http.getOrder.postgresCpuMsPerRequest}`,
+    ]);
     rows.push(['reference list / GET /orders?status=PENDING', `${line(ref.listOrders)} | ${line(r.http.listOrders)}`]);
-    rows.push(['app / reference: POST rps, POST p99, GET rps, list rps', `${r.vsReference.postOrdersRps} / ${r.vsReference.postOrdersP99} / ${r.vsReference.getOrderRps} / ${r.vsReference.listOrdersRps}`]);
+    rows.push([
+      'app / reference: POST rps, POST p99, GET rps, list rps',
+      `${r.vsReference.postOrdersRps} / ${r.vsReference.postOrdersP99} / ${r.vsReference.getOrderRps} / ${r.vsReference.listOrdersRps}`,
+    ]);
     rows.push(['flow (place→confirm→pay) rps, p50, p99, errors', line(r.http.flow)]);
-    if (r.http.postOrders.cpuMsPerRequest) rows.push(['CPU ms per POST /orders: app / PostgreSQL / load / machine', cpu(r.http.postOrders.cpuMsPerRequest)]);
-    if (r.http.flow.cpuMsPerRequest) rows.push(['CPU ms per flow request: app / PostgreSQL / load / machine', cpu(r.http.flow.cpuMsPerRequest)]);
+    if (r.http.postOrders.cpuMsPerRequest)
+      rows.push(['CPU ms per POST /orders: app / PostgreSQL / load / machine', cpu(r.http.postOrders.cpuMsPerRequest)]);
+    if (r.http.flow.cpuMsPerRequest)
+      rows.push(['CPU ms per flow request: app / PostgreSQL / load / machine', cpu(r.http.flow.cpuMsPerRequest)]);
     rows.push(['projection lag ms p50 / p99', `${r.projectionLagMs.p50} / ${r.projectionLagMs.p99} (${r.projectionLagMs.samples} writes)`]);
   }
   if (r.scale?.empty) rows.push(['scale p99 ms POST / GET id / list: empty', p99s(r.scale.empty)]);

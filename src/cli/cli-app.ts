@@ -30,12 +30,19 @@ export async function runCli(name: string, task: (cli: CliContext) => Promise<vo
   try {
     const loaded = await loadConfig();
     const verbose = process.argv.includes('--verbose');
-    const { config, embedded: server } = await resolveDatabase(loaded.with({ logLevel: verbose ? loaded.logLevel : 'warn' }), (line) => verbose && say(line));
+    const { config, embedded: server } = await resolveDatabase(
+      loaded.with({ logLevel: verbose ? loaded.logLevel : 'warn' }),
+      (line) => verbose && say(line),
+    );
     embedded = server;
     await task({ config, say });
   } catch (error) {
     code = error instanceof UsageError ? 2 : 1;
-    say(error instanceof ConfigError || error instanceof UsageError ? error.message : `${name} failed: ${(error as Error).stack ?? String(error)}`);
+    say(
+      error instanceof ConfigError || error instanceof UsageError
+        ? error.message
+        : `${name} failed: ${(error as Error).stack ?? String(error)}`,
+    );
   } finally {
     if (embedded && !embedded.adopted) await embedded.stop().catch(() => undefined);
   }
@@ -44,10 +51,13 @@ export async function runCli(name: string, task: (cli: CliContext) => Promise<vo
 
 /** The whole app without its HTTP server: the same modules, projections and command handlers. */
 export async function withAppContext<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { logDestination: pino.destination({ fd: 2, sync: true }) }), {
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot(config, { logDestination: pino.destination({ fd: 2, sync: true }) }),
+    {
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
   app.useLogger(app.get(NestPinoLogger));
   try {
     return await work(app);

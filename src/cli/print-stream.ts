@@ -21,13 +21,29 @@ await runCli('stream:print', async ({ config }) => {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   if (values.json) {
     for (const e of events) {
-      out(JSON.stringify({ streamId, version: e.version, position: e.position, type: e.type, schemaVersion: e.storedSchemaVersion, occurredAt: e.occurredAt, metadata: e.metadata, data: e.event.data }));
+      out(
+        JSON.stringify({
+          streamId,
+          version: e.version,
+          position: e.position,
+          type: e.type,
+          schemaVersion: e.storedSchemaVersion,
+          occurredAt: e.occurredAt,
+          metadata: e.metadata,
+          data: e.event.data,
+        }),
+      );
     }
     return;
   }
   out(`${streamId}: ${events.length} event(s)`);
   for (const e of events) {
-    const meta = [e.metadata.actor?.kind && `actor=${e.metadata.actor.kind}`, e.metadata.correlationId && `correlation=${e.metadata.correlationId}`].filter(Boolean).join(' ');
+    const meta = [
+      e.metadata.actor?.kind && `actor=${e.metadata.actor.kind}`,
+      e.metadata.correlationId && `correlation=${e.metadata.correlationId}`,
+    ]
+      .filter(Boolean)
+      .join(' ');
     out(`v${e.version}  #${e.position}  ${e.occurredAt}  ${e.type} (schema ${e.storedSchemaVersion})  ${meta}`);
     out(`    ${JSON.stringify(e.event.data)}`);
   }

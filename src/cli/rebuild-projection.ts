@@ -23,9 +23,11 @@ await runCli('projections:rebuild', async ({ config, say }) => {
     const head = await app.get(EventStore).headPosition();
     const bar = new ProgressBar(`rebuilding ${name}`, head);
     bar.update(0, `0/${head} events`);
-    const result = await app.get(ProjectionRebuilder).rebuild(name, (progress) =>
-      bar.update(progress.position, `${progress.eventsApplied} events, position ${progress.position}/${head}`),
-    );
+    const result = await app
+      .get(ProjectionRebuilder)
+      .rebuild(name, (progress) =>
+        bar.update(progress.position, `${progress.eventsApplied} events, position ${progress.position}/${head}`),
+      );
     bar.finish(`${result.eventsApplied} events, position ${result.position}`);
     say(`Swapped in the rebuilt ${name} at position ${result.position}`);
   });

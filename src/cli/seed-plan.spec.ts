@@ -11,7 +11,14 @@ function play(steps: SeedStep[]): Map<number, PizzaOrder> {
   const orders = new Map<number, PizzaOrder>();
   for (const { at: now, order: n, action } of steps) {
     if (action.kind === 'place') {
-      const order = PizzaOrder.place({ orderId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, customer: action.customer, items: priceItems(action.items), fulfilment: action.fulfilment, notes: action.notes ?? null, now });
+      const order = PizzaOrder.place({
+        orderId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+        customer: action.customer,
+        items: priceItems(action.items),
+        fulfilment: action.fulfilment,
+        notes: action.notes ?? null,
+        now,
+      });
       orders.set(n, order);
       continue;
     }

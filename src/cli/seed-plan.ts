@@ -1,7 +1,13 @@
 import { MENU, PIZZA_SIZES } from '../menu/menu.data.js';
 
 export type SeedAction =
-  | { kind: 'place'; customer: { name: string; phone: string; address?: string }; items: SeedItem[]; fulfilment: 'delivery' | 'pickup'; notes?: string }
+  | {
+      kind: 'place';
+      customer: { name: string; phone: string; address?: string };
+      items: SeedItem[];
+      fulfilment: 'delivery' | 'pickup';
+      notes?: string;
+    }
   | { kind: 'confirm'; estimatedReadyAt: string; kitchenNotes?: string }
   | { kind: 'discount'; code: string }
   | { kind: 'pay'; method: 'card' | 'cash' }
@@ -27,7 +33,28 @@ export interface SeedStep {
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Frances', 'Dennis', 'Radia', 'Tim', 'Hedy', 'Linus', 'Katherine', 'Guido', 'Annie', 'Niklaus', 'Shafi', 'John'];
+const NAMES = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Margaret',
+  'Ken',
+  'Frances',
+  'Dennis',
+  'Radia',
+  'Tim',
+  'Hedy',
+  'Linus',
+  'Katherine',
+  'Guido',
+  'Annie',
+  'Niklaus',
+  'Shafi',
+  'John',
+];
 const STREETS = ['Calle Mayor', 'Gran Via', 'Calle de Alcala', 'Paseo del Prado', 'Calle de Atocha', 'Calle de Serrano'];
 const COURIERS = ['Luigi', 'Marta', 'Kofi', 'Ines'];
 const DISCOUNTS = ['WELCOME10', 'PIZZA20', 'FIVEOFF'];
@@ -97,7 +124,14 @@ export function planSeed(options: { days: number; orders: number; seed: number; 
       own.push([next(1, 4), { kind: 'cancel', reason: 'Changed my mind', by: 'customer' }]);
     } else {
       const confirmedAt = next(2, 6);
-      own.push([confirmedAt, { kind: 'confirm', estimatedReadyAt: new Date(confirmedAt + 25 * MINUTE).toISOString(), ...(random() < 0.1 ? { kitchenNotes: 'Extra crispy' } : {}) }]);
+      own.push([
+        confirmedAt,
+        {
+          kind: 'confirm',
+          estimatedReadyAt: new Date(confirmedAt + 25 * MINUTE).toISOString(),
+          ...(random() < 0.1 ? { kitchenNotes: 'Extra crispy' } : {}),
+        },
+      ]);
       if (random() < 0.03) {
         own.push([next(1, 4), { kind: 'cancel', reason: 'Out of mozzarella', by: 'staff' }]);
       } else {

@@ -66,11 +66,21 @@ function command(action: SeedAction, orderId: string | undefined, context: Comma
   switch (action.kind) {
     case 'place': {
       const { customer } = action;
-      const input = { customer: { ...customer, address: customer.address ?? null }, items: action.items, fulfilment: action.fulfilment, notes: action.notes ?? null };
+      const input = {
+        customer: { ...customer, address: customer.address ?? null },
+        items: action.items,
+        fulfilment: action.fulfilment,
+        notes: action.notes ?? null,
+      };
       return new PlaceOrderCommand(input, context);
     }
     case 'confirm':
-      return new ChangeOrderCommand('confirm', id, { estimatedReadyAt: action.estimatedReadyAt, kitchenNotes: action.kitchenNotes ?? null }, context);
+      return new ChangeOrderCommand(
+        'confirm',
+        id,
+        { estimatedReadyAt: action.estimatedReadyAt, kitchenNotes: action.kitchenNotes ?? null },
+        context,
+      );
     case 'discount':
       return new ChangeOrderCommand('discount', id, { code: action.code }, context);
     case 'pay':
@@ -95,7 +105,9 @@ function command(action: SeedAction, orderId: string | undefined, context: Comma
 function whole(raw: string | undefined, name: string, min: number, max: number): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw ?? '') || value < min || value > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"\nUsage: npm run seed -- [--days 7] [--orders 60] [--seed 1]`);
+    throw new UsageError(
+      `--${name} must be a whole number from ${min} to ${max}, got "${raw}"\nUsage: npm run seed -- [--days 7] [--orders 60] [--seed 1]`,
+    );
   }
   return value;
 }

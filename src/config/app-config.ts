@@ -76,7 +76,9 @@ export class AppConfig {
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       healthMaxLagEvents: env.HEALTH_MAX_LAG_EVENTS,
       healthMaxLagSeconds: env.HEALTH_MAX_LAG_SECONDS,
-      webhookAllowedHosts: env.WEBHOOK_ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== ''),
+      webhookAllowedHosts: env.WEBHOOK_ALLOWED_HOSTS.split(',')
+        .map((host) => host.trim())
+        .filter((host) => host !== ''),
       phoneDefaultRegion: env.PHONE_DEFAULT_REGION,
       webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
       webhookRetryMaxMs: env.WEBHOOK_RETRY_MAX_MS,

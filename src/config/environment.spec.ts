@@ -34,12 +34,28 @@ describe('configuration', () => {
   });
 
   it('reads, trims and converts the variables', () => {
-    const config = AppConfig.fromEnv({ PORT: ' 8080 ', DB_POOL_SIZE: '25', DATABASE_URL: 'postgresql://u:p@db:5432/pizzeria', LOG_LEVEL: 'debug', STAFF_API_TOKEN: 'a-staff-token-of-32-characters!!' });
-    expect(config).toMatchObject({ port: 8080, dbPoolSize: 25, databaseUrl: 'postgresql://u:p@db:5432/pizzeria', logLevel: 'debug', staffTokenGenerated: false });
+    const config = AppConfig.fromEnv({
+      PORT: ' 8080 ',
+      DB_POOL_SIZE: '25',
+      DATABASE_URL: 'postgresql://u:p@db:5432/pizzeria',
+      LOG_LEVEL: 'debug',
+      STAFF_API_TOKEN: 'a-staff-token-of-32-characters!!',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      dbPoolSize: 25,
+      databaseUrl: 'postgresql://u:p@db:5432/pizzeria',
+      logLevel: 'debug',
+      staffTokenGenerated: false,
+    });
   });
 
   it('treats an empty value as unset', () => {
-    expect(AppConfig.fromEnv({ PORT: '', DATABASE_URL: '', LOG_LEVEL: '  ' })).toMatchObject({ port: 3000, databaseUrl: undefined, logLevel: 'info' });
+    expect(AppConfig.fromEnv({ PORT: '', DATABASE_URL: '', LOG_LEVEL: '  ' })).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      logLevel: 'info',
+    });
   });
 
   it.each([
@@ -82,7 +98,9 @@ describe('configuration', () => {
         .map((match) => [match[1], match[2]]),
     );
     const defaults = new Environment();
-    const expected = new Map(ENVIRONMENT_VARIABLES.map((name) => [name, String((defaults as unknown as Record<string, unknown>)[name] ?? '')]));
+    const expected = new Map(
+      ENVIRONMENT_VARIABLES.map((name) => [name, String((defaults as unknown as Record<string, unknown>)[name] ?? '')]),
+    );
     expect(Object.fromEntries(example)).toEqual(Object.fromEntries(expected));
   });
 

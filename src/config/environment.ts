@@ -152,7 +152,7 @@ export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(new Environm
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const known: Record<string, unknown> = {};
   for (const name of ENVIRONMENT_VARIABLES) {
-    const value = typeof raw[name] === 'string' ? (raw[name]).trim() : raw[name];
+    const value = typeof raw[name] === 'string' ? raw[name].trim() : raw[name];
     if (value !== undefined && value !== '') known[name] = value;
   }
   const environment = plainToInstance(Environment, known, { exposeDefaultValues: true });

@@ -74,7 +74,11 @@ describe('Database.checkout', () => {
         const client = await db.checkout(onError);
         const listening = client.listeners('error').includes(onError);
         client.release();
-        expect({ same: client === first, listening, afterRelease: client.listenerCount('error') }).toEqual({ same: true, listening: true, afterRelease: idle });
+        expect({ same: client === first, listening, afterRelease: client.listenerCount('error') }).toEqual({
+          same: true,
+          listening: true,
+          afterRelease: idle,
+        });
       }
       expect(first.listenerCount('error')).toBe(idle);
     } finally {

@@ -78,7 +78,9 @@ export class EmbeddedPostgresServer {
         log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
         return new EmbeddedPostgresServer(dataDir, port, instance, undefined);
       } catch (error) {
-        lastError = new Error(`embedded PostgreSQL did not start: ${error instanceof Error ? error.message : ''} ${output.slice(-5).join(' ')}`.trim());
+        lastError = new Error(
+          `embedded PostgreSQL did not start: ${error instanceof Error ? error.message : ''} ${output.slice(-5).join(' ')}`.trim(),
+        );
         await instance.stop().catch(() => undefined);
         // A crashed server's orphaned backends can hold its shared memory a moment longer.
         await killLeftovers(dataDir, undefined);
@@ -156,7 +158,14 @@ function isAlive(pid: number): boolean {
 
 async function answers(port: number): Promise<boolean> {
   if (!Number.isInteger(port) || port <= 0) return false;
-  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres', connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: USER,
+    password: PASSWORD,
+    database: 'postgres',
+    connectionTimeoutMillis: 3000,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -171,7 +180,9 @@ async function answers(port: number): Promise<boolean> {
 
 /** Every process still working in this data folder: the postmaster and its orphaned backends. */
 async function processesIn(dataDir: string): Promise<number[]> {
-  const target = await stat(dataDir).then(() => dataDir).catch(() => undefined);
+  const target = await stat(dataDir)
+    .then(() => dataDir)
+    .catch(() => undefined);
   if (!target) return [];
   const pids: number[] = [];
   for (const entry of await readdir('/proc').catch(() => [] as string[])) {

@@ -43,7 +43,15 @@ export class EventSchemasController {
               schema: {
                 type: 'object',
                 description: "The JSON Schema of the event's data",
-                example: { $schema: JSON_SCHEMA_DIALECT, $id: 'urn:pizzeria:event:OrderReady:v1', title: 'OrderReady v1', type: 'object', additionalProperties: false, required: ['orderId', 'readyAt'], properties: { orderId: { type: 'string', format: 'uuid' }, readyAt: { type: 'string', format: 'date-time' } } },
+                example: {
+                  $schema: JSON_SCHEMA_DIALECT,
+                  $id: 'urn:pizzeria:event:OrderReady:v1',
+                  title: 'OrderReady v1',
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['orderId', 'readyAt'],
+                  properties: { orderId: { type: 'string', format: 'uuid' }, readyAt: { type: 'string', format: 'date-time' } },
+                },
               },
             },
           },

@@ -1,7 +1,16 @@
 import { AppendBatcher, type BatchedAppend, type StoredRow } from './append-batcher.js';
 
 function append(streamId: string, version = 1): BatchedAppend {
-  return { streamId, eventId: `${streamId}-${version}`, version, type: 'T', schemaVersion: 1, data: '{}', metadata: '{}', occurredAt: new Date(0) };
+  return {
+    streamId,
+    eventId: `${streamId}-${version}`,
+    version,
+    type: 'T',
+    schemaVersion: 1,
+    data: '{}',
+    metadata: '{}',
+    occurredAt: new Date(0),
+  };
 }
 
 /** A writer whose batches finish when the test says so; it stores every append it is given. */
@@ -69,7 +78,12 @@ describe('AppendBatcher', () => {
     const writer = new ControlledWriter();
     const batcher = new AppendBatcher({ write: writer.write, concurrency: 1, maxBatch: 100 });
     void batcher.submit(append('x'));
-    const waiting = [batcher.submit(append('s', 1)), batcher.submit(append('t')), batcher.submit(append('s', 2)), batcher.submit(append('u'))];
+    const waiting = [
+      batcher.submit(append('s', 1)),
+      batcher.submit(append('t')),
+      batcher.submit(append('s', 2)),
+      batcher.submit(append('u')),
+    ];
     writer.finishNext();
     await flush();
     expect(writer.batches[1].map((x) => `${x.streamId}${x.version}`)).toEqual(['s1', 't1', 'u1']);

@@ -25,10 +25,7 @@ export class EventLog {
   }
 
   /** A stream's events in version order, optionally from a version and up to an instant. */
-  async readStream(
-    streamId: string,
-    options: { fromVersion?: number; toVersion?: number; toTime?: Date } = {},
-  ): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: { fromVersion?: number; toVersion?: number; toTime?: Date } = {}): Promise<RecordedEvent[]> {
     const rows = await this.db.query<EventRow>(
       `SELECT ${COLUMNS} FROM events
         WHERE stream_id = $1 AND version >= $2 AND version <= $3
@@ -55,11 +52,7 @@ export class EventLog {
    * writes no events). A subscriber then reads again shortly, rather than
    * waiting for a notification that the blocking transaction will never send.
    */
-  async readAllPage(
-    after: LogCheckpoint,
-    limit: number,
-    executor?: Queryable,
-  ): Promise<{ events: RecordedEvent[]; heldBack: boolean }> {
+  async readAllPage(after: LogCheckpoint, limit: number, executor?: Queryable): Promise<{ events: RecordedEvent[]; heldBack: boolean }> {
     // Each event as one json value: one string to parse per row, not one decoding per column, which
     // on a rebuild's pages of thousands of events was most of the reader's CPU. Per row, not one
     // json_agg for the page: a page-sized string lands in V8's large-object space, and under the

@@ -34,11 +34,7 @@ export interface EventSchema {
 export class EventRegistry {
   private readonly types = new Map<string, Registration>();
 
-  register(
-    eventClass: EventClass,
-    upcasters: Record<number, Upcaster> = {},
-    schemas: Record<number, JsonSchema> = {},
-  ): void {
+  register(eventClass: EventClass, upcasters: Record<number, Upcaster> = {}, schemas: Record<number, JsonSchema> = {}): void {
     const existing = this.types.get(eventClass.type);
     if (existing && existing.eventClass !== eventClass) {
       throw new Error(`Event type ${eventClass.type} is registered twice`);

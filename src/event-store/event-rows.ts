@@ -41,7 +41,10 @@ export function utcIso(text: string): string {
  */
 export function inLogOrder<R extends { transaction_id: string; position: number }>(rows: R[]): R[] {
   const compare = (a: R, b: R) =>
-    compareCheckpoints({ transactionId: a.transaction_id, position: a.position }, { transactionId: b.transaction_id, position: b.position });
+    compareCheckpoints(
+      { transactionId: a.transaction_id, position: a.position },
+      { transactionId: b.transaction_id, position: b.position },
+    );
   for (let i = 1; i < rows.length; i++) {
     if (compare(rows[i - 1], rows[i]) > 0) return rows.sort(compare);
   }

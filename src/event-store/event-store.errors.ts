@@ -9,7 +9,10 @@ export class ConcurrencyError extends Error {
 }
 
 export class UnknownEventTypeError extends Error {
-  constructor(readonly type: string, readonly schemaVersion: number) {
+  constructor(
+    readonly type: string,
+    readonly schemaVersion: number,
+  ) {
     super(`No event type ${type} v${schemaVersion} is registered`);
   }
 }

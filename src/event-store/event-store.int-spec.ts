@@ -151,7 +151,11 @@ describe('EventStore on PostgreSQL', () => {
       });
       expect((outcomes[20] as PromiseRejectedResult).reason).toMatchObject({ streamId: 'taken', expectedVersion: 0, currentVersion: 1 });
       expect((outcomes[40] as PromiseRejectedResult).reason).toMatchObject({ streamId: 'moved-on', expectedVersion: 1, currentVersion: 2 });
-      expect((outcomes[50] as PromiseRejectedResult).reason).toMatchObject({ streamId: 'not-there-yet', expectedVersion: 4, currentVersion: 0 });
+      expect((outcomes[50] as PromiseRejectedResult).reason).toMatchObject({
+        streamId: 'not-there-yet',
+        expectedVersion: 4,
+        currentVersion: 0,
+      });
       expect((await store.readStream('taken')).map((e) => (e.event as ThingHappened).data.n)).toEqual([1]);
       expect((await store.readStream('moved-on')).map((e) => (e.event as ThingHappened).data.n)).toEqual([1, 2]);
       expect(await store.readStream('not-there-yet')).toEqual([]);
@@ -183,9 +187,9 @@ describe('EventStore on PostgreSQL', () => {
   it('writes all events of an append or none of them', async () => {
     await store.append('all-or-nothing', [new ThingHappened({ n: 1 }), new ThingHappened({ n: 2 })], 0);
     // Versions 2 and 3 from expected version 1: version 2 exists, so version 3 must not land either.
-    await expect(
-      store.append('all-or-nothing', [new ThingHappened({ n: 3 }), new ThingHappened({ n: 4 })], 1),
-    ).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(store.append('all-or-nothing', [new ThingHappened({ n: 3 }), new ThingHappened({ n: 4 })], 1)).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
     expect((await store.readStream('all-or-nothing')).map((e) => e.version)).toEqual([1, 2]);
   });
 

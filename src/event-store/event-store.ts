@@ -126,7 +126,14 @@ export class EventStore extends EventLog {
     if (events.length === 1 && !options.executor) {
       // May share its statement and commit with other streams' appends (AppendBatcher).
       const row = await this.batcher.submit({
-        streamId, eventId: ids[0], version: versions[0], type: types[0], schemaVersion: schemaVersions[0], data: data[0], metadata, occurredAt,
+        streamId,
+        eventId: ids[0],
+        version: versions[0],
+        type: types[0],
+        schemaVersion: schemaVersions[0],
+        data: data[0],
+        metadata,
+        occurredAt,
       });
       rows = row ? [{ ...row, version: versions[0] }] : [];
     } else {
@@ -154,7 +161,11 @@ export class EventStore extends EventLog {
       .map((row) => {
         const i = row.version - expectedVersion - 1;
         const sent = { event_id: ids[i], stream_id: streamId, type: types[i], schema_version: schemaVersions[i] };
-        return toRecorded(this.registry, { ...row, ...sent, metadata: JSON.parse(metadata) as EventMetadata, occurred_at: occurredAt }, events[i]);
+        return toRecorded(
+          this.registry,
+          { ...row, ...sent, metadata: JSON.parse(metadata) as EventMetadata, occurred_at: occurredAt },
+          events[i],
+        );
       }) as RecordedEvent<E>[];
     return {
       streamId,
@@ -171,7 +182,15 @@ export class EventStore extends EventLog {
       const [a] = batch;
       try {
         const [row] = await this.db.prepared<StoredRow>(APPEND_ONE, [
-          a.streamId, a.eventId, a.version, a.type, a.schemaVersion, a.data, a.metadata, a.occurredAt, a.version - 1,
+          a.streamId,
+          a.eventId,
+          a.version,
+          a.type,
+          a.schemaVersion,
+          a.data,
+          a.metadata,
+          a.occurredAt,
+          a.version - 1,
         ]);
         return [row];
       } catch (error) {

@@ -30,8 +30,24 @@ export interface JsonSchema {
 }
 
 const KNOWN_KEYWORDS = new Set<string>([
-  '$schema', '$id', 'title', 'description', 'type', 'enum', 'const', 'properties', 'required',
-  'additionalProperties', 'items', 'minItems', 'maxItems', 'minLength', 'maxLength', 'minimum', 'maximum', 'format',
+  '$schema',
+  '$id',
+  'title',
+  'description',
+  'type',
+  'enum',
+  'const',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'format',
 ]);
 
 const FORMATS: Record<NonNullable<JsonSchema['format']>, RegExp> = {
@@ -68,8 +84,10 @@ export function validate(schema: JsonSchema, value: unknown, path = '$'): string
 function validateString(schema: JsonSchema, value: string, path: string): string[] {
   const problems: string[] = [];
   const length = [...value].length;
-  if (schema.minLength !== undefined && length < schema.minLength) problems.push(`${path}: must have at least ${schema.minLength} characters`);
-  if (schema.maxLength !== undefined && length > schema.maxLength) problems.push(`${path}: must have at most ${schema.maxLength} characters`);
+  if (schema.minLength !== undefined && length < schema.minLength)
+    problems.push(`${path}: must have at least ${schema.minLength} characters`);
+  if (schema.maxLength !== undefined && length > schema.maxLength)
+    problems.push(`${path}: must have at most ${schema.maxLength} characters`);
   if (schema.format !== undefined && !FORMATS[schema.format].test(value)) problems.push(`${path}: must be a ${schema.format}`);
   return problems;
 }
@@ -83,7 +101,8 @@ function validateNumber(schema: JsonSchema, value: number, path: string): string
 
 function validateArray(schema: JsonSchema, value: unknown[], path: string): string[] {
   const problems: string[] = [];
-  if (schema.minItems !== undefined && value.length < schema.minItems) problems.push(`${path}: must have at least ${schema.minItems} items`);
+  if (schema.minItems !== undefined && value.length < schema.minItems)
+    problems.push(`${path}: must have at least ${schema.minItems} items`);
   if (schema.maxItems !== undefined && value.length > schema.maxItems) problems.push(`${path}: must have at most ${schema.maxItems} items`);
   if (schema.items) value.forEach((item, i) => problems.push(...validate(schema.items!, item, `${path}[${i}]`)));
   return problems;
@@ -98,7 +117,8 @@ function validateObject(schema: JsonSchema, value: Record<string, unknown>, path
     const known = schema.properties && Object.hasOwn(schema.properties, name) ? schema.properties[name] : undefined;
     if (known) problems.push(...validate(known, property, `${path}.${name}`));
     else if (schema.additionalProperties === false) problems.push(`${path}.${name}: is not allowed`);
-    else if (typeof schema.additionalProperties === 'object') problems.push(...validate(schema.additionalProperties, property, `${path}.${name}`));
+    else if (typeof schema.additionalProperties === 'object')
+      problems.push(...validate(schema.additionalProperties, property, `${path}.${name}`));
   }
   return problems;
 }

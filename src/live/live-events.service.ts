@@ -4,12 +4,7 @@ import { AppError } from '../common/errors/app-error.js';
 import { checkpointOf, type FeedEnvelope } from '../event-store/event-envelope.js';
 import { EventFeed } from '../event-store/event-feed.js';
 import { EventStore } from '../event-store/event-store.js';
-import {
-  LOG_START,
-  compareCheckpoints,
-  type LogCheckpoint,
-  type RecordedEvent,
-} from '../event-store/event-types.js';
+import { LOG_START, compareCheckpoints, type LogCheckpoint, type RecordedEvent } from '../event-store/event-types.js';
 import { LogCursor, StreamCursor, type SubscriptionCursor } from '../event-store/subscription/subscription-cursor.js';
 import type { Subscription } from '../event-store/subscription/subscription.js';
 import { isOrderId, isOrderStream, orderIdOf, orderStreamId } from '../orders/order-stream.js';

@@ -11,7 +11,11 @@ import { ApiReadErrors } from '../common/errors/api-error-responses.js';
 import { LiveEventsService } from './live-events.service.js';
 
 export class LiveStreamQueryDto {
-  @ApiPropertyOptional({ description: "Only this order's events; no staff token needed", format: 'uuid', example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b' })
+  @ApiPropertyOptional({
+    description: "Only this order's events; no staff token needed",
+    format: 'uuid',
+    example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b',
+  })
   @MayBeOmitted()
   @IsString()
   @MaxLength(64)
@@ -22,14 +26,20 @@ export class LiveStreamQueryDto {
    * Authorization header. The stream only reads, and header-capable clients
    * should keep using the header, which wins when both are sent.
    */
-  @ApiPropertyOptional({ description: 'The staff token, for EventSource, which cannot send an Authorization header', example: 'your-staff-token' })
+  @ApiPropertyOptional({
+    description: 'The staff token, for EventSource, which cannot send an Authorization header',
+    example: 'your-staff-token',
+  })
   @MayBeOmitted()
   @IsString()
   @MaxLength(512)
   token?: string;
 
   /** Fallback for Last-Event-ID, for a first connection that already holds a position (e.g. from a timeline). */
-  @ApiPropertyOptional({ description: 'Resume after this global position when no Last-Event-ID header is sent (0: from the start)', example: 1042 })
+  @ApiPropertyOptional({
+    description: 'Resume after this global position when no Last-Event-ID header is sent (0: from the start)',
+    example: 1042,
+  })
   @MayBeOmitted()
   @Type(() => Number)
   @IsInt({ message: 'lastEventId must be a whole number: the position of the last event the client has' })
@@ -73,8 +83,16 @@ export class LiveStreamController {
   })
   @StaffOptional()
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The position of the last event the client has: resume after it', schema: { type: 'string', example: '1042' } })
-  @ApiOkResponse({ description: 'An endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' }, example: MESSAGE_EXAMPLE } } })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The position of the last event the client has: resume after it',
+    schema: { type: 'string', example: '1042' },
+  })
+  @ApiOkResponse({
+    description: 'An endless text/event-stream',
+    content: { 'text/event-stream': { schema: { type: 'string' }, example: MESSAGE_EXAMPLE } },
+  })
   @ApiReadErrors('VALIDATION_FAILED', 'STAFF_TOKEN_MISSING', 'STAFF_TOKEN_INVALID', 'ORDER_NOT_FOUND', 'LIVE_STREAMS_EXHAUSTED')
   async stream(
     @Query() query: LiveStreamQueryDto,
@@ -90,7 +108,8 @@ export class LiveStreamController {
     const verdict = this.staffToken.check(authorization);
     if (verdict === 'staff') return;
     if (verdict === 'missing') {
-      throw new AppError('STAFF_TOKEN_MISSING',
+      throw new AppError(
+        'STAFF_TOKEN_MISSING',
         'The stream of every event needs a staff token (Authorization: Bearer <token>, or ?token=); customers pass ?orderId=',
       );
     }

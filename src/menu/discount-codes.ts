@@ -1,6 +1,4 @@
-export type Discount =
-  | { code: string; kind: 'percent'; percent: number }
-  | { code: string; kind: 'fixed'; amountCents: number };
+export type Discount = { code: string; kind: 'percent'; percent: number } | { code: string; kind: 'fixed'; amountCents: number };
 
 const DISCOUNTS: readonly Discount[] = [
   { code: 'WELCOME10', kind: 'percent', percent: 10 },

@@ -24,7 +24,17 @@ export class PriceQuoteDto {
 export class PriceQuoteView {
   @ApiProperty({
     description: 'Each line priced from the menu: size price plus toppings, times quantity',
-    example: [{ pizzaId: 'margherita', name: 'Margherita', size: 'large', quantity: 2, toppings: ['extra-cheese'], unitPriceCents: 1650, lineTotalCents: 3300 }],
+    example: [
+      {
+        pizzaId: 'margherita',
+        name: 'Margherita',
+        size: 'large',
+        quantity: 2,
+        toppings: ['extra-cheese'],
+        unitPriceCents: 1650,
+        lineTotalCents: 3300,
+      },
+    ],
   })
   items!: PricedItem[];
 

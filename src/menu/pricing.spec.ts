@@ -54,9 +54,7 @@ describe('priceItems', () => {
   });
 
   it('adds every topping to the unit price and multiplies by quantity', () => {
-    const [item] = priceItems([
-      { pizzaId: 'margherita', size: 'large', quantity: 3, toppings: ['extra-cheese', 'olives'] },
-    ]);
+    const [item] = priceItems([{ pizzaId: 'margherita', size: 'large', quantity: 3, toppings: ['extra-cheese', 'olives'] }]);
     expect(item.unitPriceCents).toBe(1500 + 150 + 100);
     expect(item.lineTotalCents).toBe(3 * 1750);
     expect(item.toppings).toEqual(['extra-cheese', 'olives']);
@@ -111,9 +109,7 @@ describe('priceItems', () => {
   });
 
   it('uses the problems as the error message', () => {
-    expect(() => priceItems([{ pizzaId: 'calzone', size: 'small', quantity: 1 }])).toThrow(
-      'items.0.pizzaId "calzone" is not on the menu',
-    );
+    expect(() => priceItems([{ pizzaId: 'calzone', size: 'small', quantity: 1 }])).toThrow('items.0.pizzaId "calzone" is not on the menu');
   });
 });
 

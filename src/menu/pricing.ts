@@ -75,9 +75,6 @@ export function priceItems(items: ItemRequest[]): PricedItem[] {
 
 // Never more than the subtotal, so a total can not go negative.
 export function computeDiscountCents(discount: Discount, subtotalCents: number): number {
-  const raw =
-    discount.kind === 'percent'
-      ? Math.round((subtotalCents * discount.percent) / 100)
-      : discount.amountCents;
+  const raw = discount.kind === 'percent' ? Math.round((subtotalCents * discount.percent) / 100) : discount.amountCents;
   return Math.max(0, Math.min(raw, subtotalCents));
 }

@@ -167,7 +167,11 @@ function copyUpsert(
   }
   sent.push(copyRows(client, stage, columns, rows));
   // One message, so one transaction: the rows land and the stage empties together.
-  sent.push(client.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage} ${onConflict}; TRUNCATE ${stage}`));
+  sent.push(
+    client.query(
+      `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage} ${onConflict}; TRUNCATE ${stage}`,
+    ),
+  );
   return sent;
 }
 
@@ -218,4 +222,3 @@ function copyField(value: unknown): string {
   }
   return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]) : text;
 }
-

@@ -15,9 +15,7 @@ export interface Statement {
  * the SQL of this module and the projections, which has no `$n` in quotes.
  */
 export function oneMessage(statements: readonly Statement[]): string {
-  return statements
-    .map(({ text, values }) => text.replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1])))
-    .join(';\n');
+  return statements.map(({ text, values }) => text.replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1]))).join(';\n');
 }
 
 function literal(value: unknown): string {

@@ -109,10 +109,11 @@ export class ProjectionRebuilder {
             await tx.query(`ALTER TABLE ${copies[table]} RENAME TO ${table}`);
             await tx.query(`DROP TABLE ${table}__old`);
           }
-          await tx.query(
-            'UPDATE projection_checkpoints SET transaction_id = $2::xid8, position = $3, updated_at = now() WHERE name = $1',
-            [name, checkpoint.transactionId, checkpoint.position],
-          );
+          await tx.query('UPDATE projection_checkpoints SET transaction_id = $2::xid8, position = $3, updated_at = now() WHERE name = $1', [
+            name,
+            checkpoint.transactionId,
+            checkpoint.position,
+          ]);
         }),
       );
       const result = { name, eventsApplied: applied, position: checkpoint.position, done: true };

@@ -104,7 +104,7 @@ describe('A projection subscription on PostgreSQL', () => {
 
   async function readEverything(after: LogCheckpoint): Promise<RecordedEvent[]> {
     const all: RecordedEvent[] = [];
-    for (let from = after; ; ) {
+    for (let from = after; ;) {
       const page = await store.readAll(from, 100);
       if (page.length === 0) return all;
       all.push(...page);

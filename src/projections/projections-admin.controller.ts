@@ -32,7 +32,8 @@ export class ProjectionsAdminController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Rebuild a read model from the whole log and swap it in (staff)',
-    description: 'Answers at once; the live table keeps serving until the rebuilt copy is swapped in. Follow it on GET /admin/projections or the pizzeria_projection_rebuild_* metrics.',
+    description:
+      'Answers at once; the live table keeps serving until the rebuilt copy is swapped in. Follow it on GET /admin/projections or the pizzeria_projection_rebuild_* metrics.',
   })
   @ApiParam({ name: 'name', description: 'A projection name from GET /admin/projections', example: 'order-details' })
   @ApiAcceptedResponse({ type: RebuildStartedView })

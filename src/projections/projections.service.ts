@@ -164,9 +164,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
       const timeout = setTimeout(() => {
         this.waiters.delete(waiter);
         reject(
-          new AppError('PROJECTION_BEHIND',
-            `The ${projection} read model has not reached position ${position} yet: try again shortly`,
-          ),
+          new AppError('PROJECTION_BEHIND', `The ${projection} read model has not reached position ${position} yet: try again shortly`),
         );
       }, this.config.readYourWritesTimeoutMs);
       this.waiters.add(waiter);

@@ -21,7 +21,7 @@ const TABLE = `(
 )`;
 
 /** Text COPY's format gives a meaning to, next to text json and jsonb must keep as it is. */
-const AWKWARD = ['tab\there', 'line\nbreak', 'carriage\rreturn', 'back\\slash', '\\N', '\\\\N', "quote's \"double\"", 'ñandú 🍕', '', ' '];
+const AWKWARD = ['tab\there', 'line\nbreak', 'carriage\rreturn', 'back\\slash', '\\N', '\\\\N', 'quote\'s "double"', 'ñandú 🍕', '', ' '];
 
 function row(i: number, version = 1) {
   const awkward = AWKWARD[i % AWKWARD.length];
@@ -114,7 +114,10 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
     const created = Array.from({ length: 40 }, (_, i) => row(100 + i, 1));
     const batch = [...existing.map((r) => ({ ...r, note: 'moved on', version: 2 })), ...created];
     const isNew = new Set(created.map((r) => r.id));
-    await new TableWriter(fixture.db.pool).upsertRows('rows_json_3', ['id'], batch, { newerBy: 'version', created: (r) => isNew.has((r as Row).id) });
+    await new TableWriter(fixture.db.pool).upsertRows('rows_json_3', ['id'], batch, {
+      newerBy: 'version',
+      created: (r) => isNew.has((r as Row).id),
+    });
     await writes.upsertRows('rows_bulk_3', ['id'], batch, { newerBy: 'version', created: (r) => isNew.has((r as Row).id) });
     await writes.flush();
 
@@ -149,9 +152,18 @@ describe('table rows on PostgreSQL: the json path and the bulk (COPY) path write
       expect(await staged()).not.toBeNull();
       await client.query('DISCARD TEMP');
       // The staging table is gone with DISCARD TEMP; a bulk writer would look for it and fail: a plain one writes json.
-      await new TableWriter(client).upsertRows('rows_bulk_5', ['id'], rows.map((r) => ({ ...r, version: 2 })), { newerBy: 'version' });
+      await new TableWriter(client).upsertRows(
+        'rows_bulk_5',
+        ['id'],
+        rows.map((r) => ({ ...r, version: 2 })),
+        { newerBy: 'version' },
+      );
       expect(await staged()).toBeNull();
-      await new TableWriter(fixture.db.pool).upsertRows('rows_json_5', ['id'], rows.map((r) => ({ ...r, version: 2 })));
+      await new TableWriter(fixture.db.pool).upsertRows(
+        'rows_json_5',
+        ['id'],
+        rows.map((r) => ({ ...r, version: 2 })),
+      );
       expect(await contents('rows_bulk_5')).toEqual(await contents('rows_json_5'));
     } finally {
       client.release(true);

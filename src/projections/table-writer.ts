@@ -76,4 +76,3 @@ export function keysToLoad<E>(events: readonly E[], keyOf: (event: E) => string,
   }
   return [...first].filter(([, created]) => !created).map(([key]) => key);
 }
-

@@ -34,7 +34,13 @@ export function signature(secret: string, rawBody: string): string {
   return `sha256=${createHmac('sha256', secret).update(rawBody, 'utf8').digest('hex')}`;
 }
 
-export function deliveryHeaders(webhookId: string, body: DeliveryBody, rawBody: string, secret: string, attempt: number): Record<string, string> {
+export function deliveryHeaders(
+  webhookId: string,
+  body: DeliveryBody,
+  rawBody: string,
+  secret: string,
+  attempt: number,
+): Record<string, string> {
   return {
     'Content-Type': 'application/json',
     'User-Agent': 'pizzeria-webhooks/1',

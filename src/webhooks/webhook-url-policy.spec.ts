@@ -42,7 +42,10 @@ describe('webhook URL policy', () => {
       ['http://api.localhost/hook', 'api.localhost'],
       ['http://intranet/hook', 'intranet'],
     ])('refuses %s', (url, host) => {
-      expect(refusal(policy, url)).toEqual({ code: 'WEBHOOK_URL_NOT_ALLOWED', message: expect.stringContaining(`Deliveries to ${host} are not allowed`) });
+      expect(refusal(policy, url)).toEqual({
+        code: 'WEBHOOK_URL_NOT_ALLOWED',
+        message: expect.stringContaining(`Deliveries to ${host} are not allowed`),
+      });
     });
 
     it('checks the addresses a name resolves to when it connects', () => {
@@ -54,17 +57,23 @@ describe('webhook URL policy', () => {
   describe('with WEBHOOK_ALLOWED_HOSTS: only the hosts listed', () => {
     const policy = new WebhookUrlPolicy(['127.0.0.1', '*.Example.com', 'hooks.partner.io.', '[::1]']);
 
-    it.each(['http://127.0.0.1:4000/hook', 'https://a.example.com/x', 'https://a.b.example.com/x', 'https://HOOKS.partner.io/x', 'http://[::1]:9/x'])(
-      'allows %s',
-      (url) => {
-        expect(refusal(policy, url)).toBe('allowed');
-      },
-    );
+    it.each([
+      'http://127.0.0.1:4000/hook',
+      'https://a.example.com/x',
+      'https://a.b.example.com/x',
+      'https://HOOKS.partner.io/x',
+      'http://[::1]:9/x',
+    ])('allows %s', (url) => {
+      expect(refusal(policy, url)).toBe('allowed');
+    });
 
     it.each(['https://example.com/x', 'https://evilexample.com/x', 'http://127.0.0.2/x', 'https://partner.io/x', 'http://10.0.0.1/x'])(
       'refuses %s',
       (url) => {
-        expect(refusal(policy, url)).toEqual({ code: 'WEBHOOK_URL_NOT_ALLOWED', message: expect.stringContaining('not in WEBHOOK_ALLOWED_HOSTS') });
+        expect(refusal(policy, url)).toEqual({
+          code: 'WEBHOOK_URL_NOT_ALLOWED',
+          message: expect.stringContaining('not in WEBHOOK_ALLOWED_HOSTS'),
+        });
       },
     );
 
@@ -83,9 +92,18 @@ describe('webhook URL policy', () => {
 
   it('refuses what is not a URL, or carries credentials, with VALIDATION_FAILED', () => {
     const policy = new WebhookUrlPolicy([]);
-    expect(refusal(policy, 'hooks.example.com/x')).toEqual({ code: 'VALIDATION_FAILED', message: 'url must be an absolute http or https URL' });
-    expect(refusal(policy, 'https://user:secret@hooks.example.com/x')).toEqual({ code: 'VALIDATION_FAILED', message: 'url must not contain a user name or password' });
-    expect(refusal(policy, `https://hooks.example.com/${'a'.repeat(2100)}`)).toEqual({ code: 'VALIDATION_FAILED', message: 'url must be at most 2048 characters' });
+    expect(refusal(policy, 'hooks.example.com/x')).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'url must be an absolute http or https URL',
+    });
+    expect(refusal(policy, 'https://user:secret@hooks.example.com/x')).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'url must not contain a user name or password',
+    });
+    expect(refusal(policy, `https://hooks.example.com/${'a'.repeat(2100)}`)).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'url must be at most 2048 characters',
+    });
   });
 
   it('matches wildcards on whole labels only', () => {
@@ -97,8 +115,8 @@ describe('webhook URL policy', () => {
 
   it('tells public addresses from the rest', () => {
     expect(['8.8.8.8', '1.1.1.1', '2001:4860:4860::8888'].map(isPublicAddress)).toEqual([true, true, true]);
-    expect(['127.0.0.53', '10.0.0.1', '192.168.0.1', '169.254.1.1', '::1', 'fc00::1', '::ffff:127.0.0.1', 'not-an-ip'].map(isPublicAddress)).toEqual(
-      Array(8).fill(false),
-    );
+    expect(
+      ['127.0.0.53', '10.0.0.1', '192.168.0.1', '169.254.1.1', '::1', 'fc00::1', '::ffff:127.0.0.1', 'not-an-ip'].map(isPublicAddress),
+    ).toEqual(Array(8).fill(false));
   });
 });

@@ -8,15 +8,33 @@ const MAX_URL_LENGTH = 2048;
 /** Loopback, private, link-local (cloud metadata lives there), shared, reserved and documentation ranges. */
 const NOT_PUBLIC = new BlockList();
 for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ] as const) {
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
 }
 // IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) are matched against the IPv4 rules by BlockList itself.
 for (const [network, prefix] of [
-  ['::', 128], ['::1', 128], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
 ] as const) {
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
 }
@@ -29,7 +47,11 @@ export function isPublicAddress(address: string): boolean {
 
 /** How a host looks both in a URL and in WEBHOOK_ALLOWED_HOSTS: lower case, no IPv6 brackets, no trailing dot. */
 export function normalizeHost(host: string): string {
-  return host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
 }
 
 /**
@@ -116,10 +138,9 @@ const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
     }
     const inward = addresses.find(({ address }) => !isPublicAddress(address));
     if (inward || addresses.length === 0) {
-      const refused = Object.assign(
-        new Error(`${hostname} resolves to ${inward?.address ?? 'nothing'}, which is not a public address`),
-        { code: 'EADDRNOTPUBLIC' },
-      );
+      const refused = Object.assign(new Error(`${hostname} resolves to ${inward?.address ?? 'nothing'}, which is not a public address`), {
+        code: 'EADDRNOTPUBLIC',
+      });
       callback(refused, '', undefined);
       return;
     }

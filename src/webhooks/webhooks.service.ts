@@ -131,7 +131,8 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     const url = this.policy.check(input.url);
     const eventTypes = this.checkEventTypes(input.eventTypes);
     await this.policy.checkResolves(url);
-    const checkpoint = input.fromPosition === undefined ? await this.store.headCheckpoint() : await this.checkpointBefore(input.fromPosition);
+    const checkpoint =
+      input.fromPosition === undefined ? await this.store.headCheckpoint() : await this.checkpointBefore(input.fromPosition);
     const id = randomUUID();
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     const [row] = await this.db.query<{ created_at: Date }>(
@@ -141,7 +142,15 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     );
     if (this.started) await this.startWorker({ id, url: url.href, eventTypes, secret });
     this.logger.log(`Registered webhook ${id} to ${url.origin} for ${eventTypes.join(', ')}`);
-    return { id, url: url.href, eventTypes, secret, position: checkpoint.position, status: 'active', createdAt: row.created_at.toISOString() };
+    return {
+      id,
+      url: url.href,
+      eventTypes,
+      secret,
+      position: checkpoint.position,
+      status: 'active',
+      createdAt: row.created_at.toISOString(),
+    };
   }
 
   async list(): Promise<WebhookInfo[]> {

@@ -86,9 +86,24 @@ describe('ordering, the kitchen board and live tracking (browser)', () => {
     await screenshot(board, 'kitchen-first-order');
 
     const steps: Array<{ click: () => Promise<void>; column: string; customerSees: string; timeline: number }> = [
-      { click: () => card(board, orderId).getByRole('button', { name: 'Confirm' }).click(), column: 'CONFIRMED', customerSees: 'Confirmed', timeline: 2 },
-      { click: () => card(board, orderId).getByRole('button', { name: 'Paid by card' }).click(), column: 'COOKING', customerSees: 'In the oven', timeline: 3 },
-      { click: () => card(board, orderId).getByRole('button', { name: 'Ready' }).click(), column: 'READY', customerSees: 'Ready', timeline: 4 },
+      {
+        click: () => card(board, orderId).getByRole('button', { name: 'Confirm' }).click(),
+        column: 'CONFIRMED',
+        customerSees: 'Confirmed',
+        timeline: 2,
+      },
+      {
+        click: () => card(board, orderId).getByRole('button', { name: 'Paid by card' }).click(),
+        column: 'COOKING',
+        customerSees: 'In the oven',
+        timeline: 3,
+      },
+      {
+        click: () => card(board, orderId).getByRole('button', { name: 'Ready' }).click(),
+        column: 'READY',
+        customerSees: 'Ready',
+        timeline: 4,
+      },
       {
         click: async () => {
           await card(board, orderId).getByRole('button', { name: 'Dispatch…' }).click();
@@ -99,7 +114,12 @@ describe('ordering, the kitchen board and live tracking (browser)', () => {
         customerSees: 'Out for delivery',
         timeline: 5,
       },
-      { click: () => card(board, orderId).getByRole('button', { name: 'Delivered' }).click(), column: 'DELIVERED', customerSees: 'Delivered', timeline: 6 },
+      {
+        click: () => card(board, orderId).getByRole('button', { name: 'Delivered' }).click(),
+        column: 'DELIVERED',
+        customerSees: 'Delivered',
+        timeline: 6,
+      },
     ];
     for (const step of steps) {
       await step.click();
@@ -227,7 +247,8 @@ describe('ordering, the kitchen board and live tracking (browser)', () => {
     await page.getByRole('button', { name: 'Cancel my order' }).click();
     await see.text(page.locator('#status'), 'Confirmed');
     await see.hidden(page.locator('#cancel-area'));
-    await see.text(page.locator('#cancel-error'), 
+    await see.text(
+      page.locator('#cancel-error'),
       'The pizzeria has already confirmed your order, so only they can cancel it now. Please call us. (Once an order is confirmed only staff can cancel it)',
     );
 

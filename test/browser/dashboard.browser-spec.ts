@@ -63,7 +63,10 @@ describe('the staff dashboard (browser)', () => {
     expect(await page.locator('#revenue-chart rect.bar').last().getAttribute('data-value')).toBe(String(today.revenueCents));
     await see.count(page.locator('#popular-chart svg rect.bar'), summary.popularItems.length);
     await see.containsText(page.locator('#popular-chart svg'), summary.popularItems[0].name);
-    await see.text(page.locator('#rate-chart .ring-text'), new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(summary.confirmationRate));
+    await see.text(
+      page.locator('#rate-chart .ring-text'),
+      new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(summary.confirmationRate),
+    );
     expect(await page.locator('#orders-chart svg').getAttribute('role')).toBe('img');
     await see.containsText(page.locator('#orders-chart svg desc'), '4 in total');
 

@@ -60,7 +60,12 @@ describe('SIGKILL the app with its embedded PostgreSQL in the middle of a burst 
     const adoptMs = performance.now() - started;
     expect(apps[1].output()).toMatch(/adopting the PostgreSQL server already running/);
     expect((await postmasterOf(dataDir))!.pid).toBe(orphan.pid);
-    expect(await checkStore(await databaseUrl(), workload.ops)).toMatchObject({ duplicates: 0, missing: [], halfWritten: [], refusedButWritten: [] });
+    expect(await checkStore(await databaseUrl(), workload.ops)).toMatchObject({
+      duplicates: 0,
+      missing: [],
+      halfWritten: [],
+      refusedButWritten: [],
+    });
     await expireLeases(await databaseUrl());
     const firstSettle = await workload.settle(apps[1]);
     const ackedAfterRound1 = workload.acked.length;

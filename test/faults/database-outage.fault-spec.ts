@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EmbeddedPostgresServer } from '../../src/database/embedded-postgres.js';
-import { FAULT_STAFF_TOKEN, PROJECT_ROOT, freePort, killAllApps, removeDataDir, sleep, startApp, type AppProcess } from '../support/app-process.js';
+import {
+  FAULT_STAFF_TOKEN,
+  PROJECT_ROOT,
+  freePort,
+  killAllApps,
+  removeDataDir,
+  sleep,
+  startApp,
+  type AppProcess,
+} from '../support/app-process.js';
 import { caughtUp, checkStore, ordersOutOfStep, rebuildAll, reportFigures, Workload } from '../support/fault-workload.js';
 
 const OUTAGE_MS = 3_000;
@@ -41,7 +50,13 @@ describe('PostgreSQL stops under load and starts again (fault)', () => {
       signal: AbortSignal.timeout(10_000),
     });
     const body = (await res.json().catch(() => undefined)) as { code?: string } | undefined;
-    return { startedAt, latencyMs: performance.now() - startedAt, status: res.status, code: body?.code, retryAfter: res.headers.get('retry-after') };
+    return {
+      startedAt,
+      latencyMs: performance.now() - startedAt,
+      status: res.status,
+      code: body?.code,
+      retryAfter: res.headers.get('retry-after'),
+    };
   }
 
   it('answers 503 DATABASE_UNAVAILABLE fast while it is down, writes nothing by halves, and recovers without a restart', async () => {

@@ -61,7 +61,9 @@ describe('three app instances on one database (fault)', () => {
 
   it(`runs each projection in exactly one instance, hands it over within ${TAKEOVER_BOUND_MS / 1000} s of a SIGKILL, and ends equal to a rebuild`, async () => {
     // Started together on an empty database: their migrations race, as in a real scale-out.
-    const apps = await Promise.all(['instance-1', 'instance-2', 'instance-3'].map((name) => startApp(name, { DATABASE_URL: database.url })));
+    const apps = await Promise.all(
+      ['instance-1', 'instance-2', 'instance-3'].map((name) => startApp(name, { DATABASE_URL: database.url })),
+    );
     await Promise.all(apps.map((app) => caughtUp(app)));
     const initial = await expectOneLeaderEach(apps);
 
@@ -79,8 +81,10 @@ describe('three app instances on one database (fault)', () => {
     const takeover = new Map<string, number>();
     while (takeover.size < ledByVictim.length) {
       const byName = await leaders(survivors);
-      for (const name of ledByVictim) if (!takeover.has(name) && (byName.get(name)?.length ?? 0) > 0) takeover.set(name, performance.now() - killed);
-      if (performance.now() - killed > TAKEOVER_BOUND_MS) throw new Error(`not taken over within ${TAKEOVER_BOUND_MS} ms: ${ledByVictim.filter((n) => !takeover.has(n))}`);
+      for (const name of ledByVictim)
+        if (!takeover.has(name) && (byName.get(name)?.length ?? 0) > 0) takeover.set(name, performance.now() - killed);
+      if (performance.now() - killed > TAKEOVER_BOUND_MS)
+        throw new Error(`not taken over within ${TAKEOVER_BOUND_MS} ms: ${ledByVictim.filter((n) => !takeover.has(n))}`);
       await sleep(10);
     }
 
@@ -89,7 +93,12 @@ describe('three app instances on one database (fault)', () => {
     await workload.stop();
     await expectOneLeaderEach(survivors);
 
-    expect(await checkStore(database.url, workload.ops)).toMatchObject({ duplicates: 0, missing: [], halfWritten: [], refusedButWritten: [] });
+    expect(await checkStore(database.url, workload.ops)).toMatchObject({
+      duplicates: 0,
+      missing: [],
+      halfWritten: [],
+      refusedButWritten: [],
+    });
     await expireLeases(database.url);
     const settled = await workload.settle(survivors[0]);
     expect(workload.ops.filter((op) => op.outcome !== 'acked')).toEqual([]);

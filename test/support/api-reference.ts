@@ -13,10 +13,18 @@ export const END = '<!-- end of the generated reference -->';
 
 export function renderApiReference(document: Document): string {
   const schemas = document.components?.schemas ?? {};
-  const resolve = (schema: Schema | undefined): Schema => (schema?.$ref ? resolve(schemas[String(schema.$ref).split('/').pop()!]) : (schema ?? {}));
+  const resolve = (schema: Schema | undefined): Schema =>
+    schema?.$ref ? resolve(schemas[String(schema.$ref).split('/').pop()!]) : (schema ?? {});
   const refName = (schema: Schema | undefined): string | undefined =>
-    schema?.$ref ? String(schema.$ref).split('/').pop() : schema?.type === 'array' && schema.items?.$ref ? `${String(schema.items.$ref).split('/').pop()}[]` : undefined;
-  const cell = (text: unknown) => String(text ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+    schema?.$ref
+      ? String(schema.$ref).split('/').pop()
+      : schema?.type === 'array' && schema.items?.$ref
+        ? `${String(schema.items.$ref).split('/').pop()}[]`
+        : undefined;
+  const cell = (text: unknown) =>
+    String(text ?? '')
+      .replace(/\|/g, '\\|')
+      .replace(/\s*\n\s*/g, ' ');
 
   const typeOf = (schema: Schema): string => {
     const s = resolve(schema);
@@ -60,14 +68,21 @@ export function renderApiReference(document: Document): string {
       if (op.summary) out.push(`${op.summary.trim()}${/[.!?]$/.test(op.summary.trim()) ? '' : '.'}`, '');
       if (op.description) out.push(op.description.trim(), '');
       const security: object[] = Array.isArray(op.security) ? op.security : [];
-      const who = security.length === 0 ? 'anyone' : security.some((s) => Object.keys(s).length === 0) ? 'anyone; a staff token (`Authorization: Bearer <token>`) allows more' : 'staff (`Authorization: Bearer <token>`)';
+      const who =
+        security.length === 0
+          ? 'anyone'
+          : security.some((s) => Object.keys(s).length === 0)
+            ? 'anyone; a staff token (`Authorization: Bearer <token>`) allows more'
+            : 'staff (`Authorization: Bearer <token>`)';
       out.push(`Who: ${who}`, '');
       const params: any[] = op.parameters ?? [];
       if (params.length) {
         out.push('| parameter | in | required | type | rules | notes |', '|---|---|---|---|---|---|');
         for (const p of params) {
           const schema = p.schema ?? {};
-          out.push(`| \`${p.name}\` | ${p.in} | ${p.required ? 'yes' : ''} | ${cell(typeOf(schema))} | ${cell(rules(schema))} | ${cell(p.description)}${schema.example !== undefined ? `${p.description ? '; ' : ''}e.g. \`${cell(String(schema.example))}\`` : ''} |`);
+          out.push(
+            `| \`${p.name}\` | ${p.in} | ${p.required ? 'yes' : ''} | ${cell(typeOf(schema))} | ${cell(rules(schema))} | ${cell(p.description)}${schema.example !== undefined ? `${p.description ? '; ' : ''}e.g. \`${cell(String(schema.example))}\`` : ''} |`,
+          );
         }
         out.push('');
       }
@@ -96,7 +111,10 @@ export function renderApiReference(document: Document): string {
       out.push('');
     }
   }
-  return `${BEGIN}\n\n${out.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n\n${END}\n`;
+  return `${BEGIN}\n\n${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n\n${END}\n`;
 }
 
 /** The committed file with its generated part replaced: the hand-written part above it stays as it is. */

@@ -71,7 +71,10 @@ export async function startApp(name: string, env: Record<string, string>, readyT
     child.once('exit', (code, signal) => {
       exited = true;
       // Nobody asked it to go: say why, for whoever reads the test's output.
-      if (!killed) process.stderr.write(`[${name}] exited by itself (code ${code}, signal ${signal}):\n${[...head, ...lines].slice(-60).join('\n')}\n`);
+      if (!killed)
+        process.stderr.write(
+          `[${name}] exited by itself (code ${code}, signal ${signal}):\n${[...head, ...lines].slice(-60).join('\n')}\n`,
+        );
       resolve();
     }),
   );

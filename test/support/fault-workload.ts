@@ -100,7 +100,17 @@ export class Workload {
 
   private newOp(path: string, body: object, staff: boolean): Op {
     const id = this.ops.length + 1;
-    const op: Op = { id, key: `fault-${this.run}-${id}`, correlationId: `fault-${this.run}-${id}`, path, body, staff, outcome: 'pending', attempts: 0, tries: [] };
+    const op: Op = {
+      id,
+      key: `fault-${this.run}-${id}`,
+      correlationId: `fault-${this.run}-${id}`,
+      path,
+      body,
+      staff,
+      outcome: 'pending',
+      attempts: 0,
+      tries: [],
+    };
     this.ops.push(op);
     return op;
   }
@@ -153,7 +163,10 @@ export class Workload {
    * each is acknowledged or refused: a retry must either replay what was
    * committed or write it now, never both.
    */
-  async settle(target: AppProcess, timeoutMs = 40_000): Promise<{ retried: number; replayed: number; writtenOnRetry: number; inFlightAnswers: number }> {
+  async settle(
+    target: AppProcess,
+    timeoutMs = 40_000,
+  ): Promise<{ retried: number; replayed: number; writtenOnRetry: number; inFlightAnswers: number }> {
     const unknown = this.ops.filter((op) => op.outcome === 'unknown');
     let inFlightAnswers = 0;
     const deadline = Date.now() + timeoutMs;
@@ -213,7 +226,10 @@ export async function checkStore(databaseUrl: string, ops: readonly Op[]): Promi
       )
     ).rows;
     const keys = new Map(
-      (await client.query<{ key: string; status: string }>(`SELECT key, status FROM idempotency_keys`)).rows.map((row) => [row.key, row.status]),
+      (await client.query<{ key: string; status: string }>(`SELECT key, status FROM idempotency_keys`)).rows.map((row) => [
+        row.key,
+        row.status,
+      ]),
     );
     const byCorrelation = new Map<string, StoredEvent[]>();
     for (const event of events) byCorrelation.set(event.correlation_id, [...(byCorrelation.get(event.correlation_id) ?? []), event]);
@@ -222,7 +238,8 @@ export async function checkStore(databaseUrl: string, ops: readonly Op[]): Promi
     for (const op of ops) {
       const written = byCorrelation.get(op.correlationId) ?? [];
       const answered = keys.get(op.key) === 'done';
-      if (written.length > 0 !== answered) check.halfWritten.push(`${op.id} ${op.path}: ${written.length} event(s), key ${keys.get(op.key) ?? 'absent'}`);
+      if (written.length > 0 !== answered)
+        check.halfWritten.push(`${op.id} ${op.path}: ${written.length} event(s), key ${keys.get(op.key) ?? 'absent'}`);
       if (op.outcome === 'acked') {
         const event = written[0];
         const matches =
@@ -302,7 +319,10 @@ export interface ProjectionView {
 }
 
 export async function projectionsOf(app: AppProcess): Promise<ProjectionView[]> {
-  const res = await fetch(`${app.url}/admin/projections`, { headers: { Authorization: `Bearer ${FAULT_STAFF_TOKEN}` }, signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${app.url}/admin/projections`, {
+    headers: { Authorization: `Bearer ${FAULT_STAFF_TOKEN}` },
+    signal: AbortSignal.timeout(5_000),
+  });
   if (res.status !== 200) throw new Error(`GET /admin/projections on ${app.name}: ${res.status}`);
   return (await res.json()) as ProjectionView[];
 }
@@ -312,7 +332,8 @@ export async function caughtUp(app: AppProcess, timeoutMs = 20_000): Promise<Pro
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const list = await projectionsOf(app).catch(() => [] as ProjectionView[]);
-    if (list.length > 0 && list.every((p) => p.lagEvents === 0 && !['catching-up', 'failed', 'rebuilding', 'starting'].includes(p.status))) return list;
+    if (list.length > 0 && list.every((p) => p.lagEvents === 0 && !['catching-up', 'failed', 'rebuilding', 'starting'].includes(p.status)))
+      return list;
     if (Date.now() > deadline) throw new Error(`projections on ${app.name} did not catch up: ${JSON.stringify(list)}`);
     await sleep(50);
   }
@@ -322,7 +343,10 @@ export async function caughtUp(app: AppProcess, timeoutMs = 20_000): Promise<Pro
  * Rebuilds every projection through the admin API and returns the tables before
  * and after: a full replay of the log must give what the runners kept live.
  */
-export async function rebuildAll(app: AppProcess, databaseUrl: string): Promise<{ live: Record<string, unknown[]>; rebuilt: Record<string, unknown[]> }> {
+export async function rebuildAll(
+  app: AppProcess,
+  databaseUrl: string,
+): Promise<{ live: Record<string, unknown[]>; rebuilt: Record<string, unknown[]> }> {
   await caughtUp(app);
   const live = await readModels(databaseUrl);
   for (const { name } of await projectionsOf(app)) {

@@ -35,10 +35,9 @@ export async function runSteps(t: TestApp, orderId: string, steps: Array<[comman
 
 /** The order's stream, straight from the event store's table. */
 export async function streamOf(t: TestApp, orderId: string): Promise<StoredEvent[]> {
-  const rows = await t.app.get(Database).query(
-    'SELECT version, position, type, data, metadata FROM events WHERE stream_id = $1 ORDER BY version',
-    [orderStreamId(orderId)],
-  );
+  const rows = await t.app
+    .get(Database)
+    .query('SELECT version, position, type, data, metadata FROM events WHERE stream_id = $1 ORDER BY version', [orderStreamId(orderId)]);
   return rows.map((row) => ({ ...row, position: Number(row.position) }));
 }
 
@@ -51,7 +50,10 @@ const LEAKS: Array<[string, RegExp]> = [
   ['a stack frame', /\bat\s+\S+\s+\(?[^\s()]+:\d+:\d+\)?/],
   ['a stack field', /"stack"\s*:/],
   ['a source path', /node_modules|\/src\/|\.ts:\d+|\.js:\d+/],
-  ['SQL', /\bSELECT\s+[\w*]|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b|\bWHERE\s+\w+\s*=|duplicate key|violates|\brelation\s+"|\bpg_\w+|\bstream_id\b/i],
+  [
+    'SQL',
+    /\bSELECT\s+[\w*]|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b|\bWHERE\s+\w+\s*=|duplicate key|violates|\brelation\s+"|\bpg_\w+|\bstream_id\b/i,
+  ],
   ['an internal error name', /\b(QueryFailedError|TypeError|ReferenceError|SyntaxError|ConcurrencyError|DomainError|ApiError|MenuError)\b/],
 ];
 
@@ -82,7 +84,7 @@ export function expectValidationError(res: Response, mentions: RegExp): void {
   expect(res.body.message).toEqual(expect.arrayContaining([expect.stringMatching(mentions)]));
 }
 
-export function expectNoLeaks(res: Pick<Response, "text">): void {
+export function expectNoLeaks(res: Pick<Response, 'text'>): void {
   for (const [what, pattern] of LEAKS) {
     expect({ leaks: what, match: res.text.match(pattern)?.[0] ?? null }).toEqual({ leaks: what, match: null });
   }

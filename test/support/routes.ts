@@ -26,7 +26,10 @@ export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
     ancestors.length = depth;
     ancestors.push(match[2]);
     const path = ancestors.join('').replace(/^\/+/, '/');
-    for (const method of (match[3] ?? '').split(',').map((m) => m.trim()).filter((m) => m && m !== 'HEAD')) {
+    for (const method of (match[3] ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m && m !== 'HEAD')) {
       routes.push({ method, path: path.startsWith('/') ? path : `/${path}` });
     }
   }
@@ -39,9 +42,7 @@ export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
  */
 export function fillPath(pattern: string, params: Record<string, string>, options: { raw?: boolean; fallback?: string } = {}): string {
   const encode = options.raw ? (value: string) => value : encodeURIComponent;
-  return pattern
-    .replace(/[{}]/g, '')
-    .replace(/[:*](\w+)/g, (_, name: string) => encode(params[name] ?? options.fallback ?? 'x'));
+  return pattern.replace(/[{}]/g, '').replace(/[:*](\w+)/g, (_, name: string) => encode(params[name] ?? options.fallback ?? 'x'));
 }
 
 export function routeName(route: RegisteredRoute): string {

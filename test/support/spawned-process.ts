@@ -52,7 +52,9 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
   };
   child.stdout.on('data', collect(stdout, true));
   child.stderr.on('data', collect(stderr, false));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
 
   return {
     child,
@@ -62,7 +64,15 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
       const found = stdout.find((line) => pattern.test(line));
       if (found) return Promise.resolve(found);
       return new Promise((done, fail) => {
-        const timer = setTimeout(() => stop(new Error(`No line matching ${pattern} within ${timeoutMs} ms.\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            stop(
+              new Error(
+                `No line matching ${pattern} within ${timeoutMs} ms.\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`,
+              ),
+            ),
+          timeoutMs,
+        );
         const listener = (line: string) => pattern.test(line) && stop(undefined, line);
         const stop = (error?: Error, line?: string) => {
           clearTimeout(timer);
@@ -71,7 +81,13 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
           else done(line!);
         };
         listeners.add(listener);
-        void exited.then(({ code, signal }) => stop(new Error(`Exited (${code ?? signal}) before a line matching ${pattern}.\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`)));
+        void exited.then(({ code, signal }) =>
+          stop(
+            new Error(
+              `Exited (${code ?? signal}) before a line matching ${pattern}.\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`,
+            ),
+          ),
+        );
       });
     },
     exit(timeoutMs) {
@@ -80,7 +96,11 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
         new Promise<never>((_, fail) =>
           setTimeout(() => {
             child.kill('SIGKILL');
-            fail(new Error(`Still running after ${timeoutMs} ms: killed.\nstdout:\n${stdout.slice(-20).join('\n')}\nstderr:\n${stderr.join('\n')}`));
+            fail(
+              new Error(
+                `Still running after ${timeoutMs} ms: killed.\nstdout:\n${stdout.slice(-20).join('\n')}\nstderr:\n${stderr.join('\n')}`,
+              ),
+            );
           }, timeoutMs).unref(),
         ),
       ]);

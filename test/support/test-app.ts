@@ -18,7 +18,10 @@ export interface TestApp {
 }
 
 /** The real AppModule on a fresh database of its own (migrations run by the app at start-up). */
-export async function startTestApp(overrides: Partial<AppConfig> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<AppConfig> = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase({ migrate: false });
   const config = AppConfig.fromEnv({ NODE_ENV: 'test', STAFF_API_TOKEN: STAFF_TOKEN }).with({
     databaseUrl: database.url,

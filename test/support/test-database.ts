@@ -46,7 +46,9 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     name,
     url: url.toString(),
     drop: () =>
-      withAdmin(admin, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`)).then(() => undefined),
+      withAdmin(admin, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 

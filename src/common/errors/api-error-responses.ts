@@ -29,7 +29,15 @@ export class ErrorResponse {
 
 /** What every route can answer whatever it does: an unreadable body, an overloaded or unreachable database. */
 const ANY_REQUEST: ErrorCode[] = ['DATABASE_UNAVAILABLE'];
-const ANY_WRITE: ErrorCode[] = ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'IDEMPOTENCY_KEY_IN_FLIGHT', 'IDEMPOTENCY_KEY_REUSED', 'TOO_MANY_REQUESTS', 'DATABASE_UNAVAILABLE'];
+const ANY_WRITE: ErrorCode[] = [
+  'VALIDATION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'IDEMPOTENCY_KEY_IN_FLIGHT',
+  'IDEMPOTENCY_KEY_REUSED',
+  'TOO_MANY_REQUESTS',
+  'DATABASE_UNAVAILABLE',
+];
 
 /**
  * Documents the error answers of a route (or of every route of a controller),

@@ -38,7 +38,12 @@ export function errorBody(exception: unknown): ErrorBody {
   const unavailable = databaseUnavailable(exception);
   if (unavailable) return unavailable;
   const fastify = exception as { code?: unknown; statusCode?: unknown };
-  if (typeof fastify?.code === 'string' && fastify.code.startsWith('FST_') && typeof fastify.statusCode === 'number' && fastify.statusCode < 500) {
+  if (
+    typeof fastify?.code === 'string' &&
+    fastify.code.startsWith('FST_') &&
+    typeof fastify.statusCode === 'number' &&
+    fastify.statusCode < 500
+  ) {
     return fromFastify(fastify.code, fastify.statusCode);
   }
   return base(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL_ERROR', 'Something went wrong on our side');
@@ -77,7 +82,20 @@ function base(statusCode: number, code: ErrorCode | string, message: string | st
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message };
 }
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
 const BUSY_ERRORS = new Set(['57014', '55P03', '53300', '40001', '40P01']);
 
 /** PostgreSQL down, restarting or overloaded: the client may retry, so 503 rather than 500. */
@@ -85,7 +103,12 @@ function databaseUnavailable(exception: unknown): ErrorBody | undefined {
   const error = exception as { code?: unknown; message?: unknown } | undefined;
   const code = typeof error?.code === 'string' ? error.code : '';
   const message = typeof error?.message === 'string' ? error.message : '';
-  if (CONNECTION_ERRORS.has(code) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/.test(message)) {
+  if (
+    CONNECTION_ERRORS.has(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/.test(
+      message,
+    )
+  ) {
     return base(HttpStatus.SERVICE_UNAVAILABLE, 'DATABASE_UNAVAILABLE', 'The database is not reachable right now: try again shortly');
   }
   if (BUSY_ERRORS.has(code)) {

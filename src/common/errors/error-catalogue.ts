@@ -11,7 +11,10 @@ export interface KnownError {
 }
 
 export const ERRORS = {
-  VALIDATION_FAILED: { status: 400, message: ['items: the order must contain at least one item', 'items.0.quantity must not be greater than 20'] },
+  VALIDATION_FAILED: {
+    status: 400,
+    message: ['items: the order must contain at least one item', 'items.0.quantity must not be greater than 20'],
+  },
   DISCOUNT_CODE_UNKNOWN: { status: 400, message: 'There is no discount code FREEPIZZA' },
   ORDER_HAS_NO_ITEMS: { status: 400, message: 'The order must contain at least one item' },
   INVALID_QUANTITY: { status: 400, message: 'items.0.quantity must be a whole number from 1 to 20, got 0' },
@@ -48,7 +51,10 @@ export const ERRORS = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This Idempotency-Key was used with a different request body' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive' },
-  TOO_MANY_REQUESTS: { status: 429, message: 'Too many writes from this address: at most 600 a minute. Try again after the Retry-After delay' },
+  TOO_MANY_REQUESTS: {
+    status: 429,
+    message: 'Too many writes from this address: at most 600 a minute. Try again after the Retry-After delay',
+  },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side' },
   PROJECTION_BEHIND: { status: 503, message: 'The order_details read model has not reached position 1043 yet: try again shortly' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is not reachable right now: try again shortly' },
@@ -63,14 +69,21 @@ export const ERRORS = {
       info: { database: { status: 'up' } },
       details: {
         database: { status: 'up' },
-        'projection:kitchen_queue': { status: 'down', state: 'stopped', position: 880, lagEvents: 162, lagSeconds: 41.2, runsHere: true, message: 'the kitchen_queue projection is stopped' },
+        'projection:kitchen_queue': {
+          status: 'down',
+          state: 'stopped',
+          position: 880,
+          lagEvents: 162,
+          lagSeconds: 41.2,
+          runsHere: true,
+          message: 'the kitchen_queue projection is stopped',
+        },
       },
     },
   },
 } satisfies Record<string, KnownError>;
 
 export type ErrorCode = keyof typeof ERRORS;
-
 
 /** The status a code is answered with. */
 export function statusOf(code: ErrorCode): number {

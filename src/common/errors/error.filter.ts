@@ -20,7 +20,11 @@ export class ErrorFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       // The request's own logger, so the line carries its correlation id.
       const log = http.getRequest<FastifyRequest | undefined>()?.log;
-      const line = expected ? `${body.code}: ${(exception as Error).message}` : exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      const line = expected
+        ? `${body.code}: ${(exception as Error).message}`
+        : exception instanceof Error
+          ? (exception.stack ?? exception.message)
+          : String(exception);
       if (log) log[expected ? 'warn' : 'error']({ context: 'Errors' }, line);
       else if (expected) this.logger.warn(line);
       else this.logger.error(line);

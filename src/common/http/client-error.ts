@@ -18,7 +18,9 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
         : [400, 'MALFORMED_REQUEST', 'The request is not well-formed HTTP'];
   const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], code, message });
   if (socket.writable) {
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroySoon?.();
 }

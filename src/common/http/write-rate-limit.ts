@@ -26,7 +26,8 @@ export function limitWrites(fastify: FastifyInstance, perMinute: number, staffTo
     reply.header('RateLimit', `"writes";r=${verdict.remaining};t=${verdict.ttlInSeconds}`);
     if (!verdict.isExceeded) return;
     reply.header('Retry-After', String(Math.max(1, verdict.ttlInSeconds)));
-    throw new AppError('TOO_MANY_REQUESTS',
+    throw new AppError(
+      'TOO_MANY_REQUESTS',
       `Too many writes from this address: at most ${perMinute} a minute. Try again after the Retry-After delay`,
     );
   });

@@ -99,7 +99,6 @@ function replay(res: FastifyReply, stored: StoredResponse): void {
   res.header('Idempotent-Replayed', 'true');
 }
 
-
 /**
  * On every controller with a POST route: Idempotency-Key is honoured on any
  * POST (a test walks the registered routes to hold that). Not app-wide, so

@@ -73,9 +73,7 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
     if (!row) throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed');
     if (row.claimed) return { kind: 'claimed', lease: row.lease };
     if (row.fingerprint !== fingerprint) {
-      throw new AppError('IDEMPOTENCY_KEY_REUSED',
-        'This Idempotency-Key was already used for a different request',
-      );
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
     }
     if (row.status !== 'done') {
       throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed');
@@ -107,7 +105,10 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
     const giveUpAt = Date.now() + LEASE_SECONDS * 1000;
     const attempt = async (): Promise<void> => {
       try {
-        await this.db.query(`DELETE FROM idempotency_keys WHERE key = $1 AND status = 'in_flight' AND locked_until = $2::timestamptz`, [key, lease]);
+        await this.db.query(`DELETE FROM idempotency_keys WHERE key = $1 AND status = 'in_flight' AND locked_until = $2::timestamptz`, [
+          key,
+          lease,
+        ]);
       } catch (error) {
         if (Date.now() + RELEASE_RETRY_MS >= giveUpAt) {
           this.logger.warn(`Could not release Idempotency-Key claim; its lease frees it: ${(error as Error).message}`);

@@ -92,7 +92,14 @@ export class CreateReadModels1763800001000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['analytics_pizzas', 'analytics_daily', 'analytics_orders', 'kitchen_queue', 'order_details', 'projection_checkpoints']) {
+    for (const table of [
+      'analytics_pizzas',
+      'analytics_daily',
+      'analytics_orders',
+      'kitchen_queue',
+      'order_details',
+      'projection_checkpoints',
+    ]) {
       await db.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

@@ -16,7 +16,9 @@ export class OrderDetailsPhoneSuffixIndex1763800015000 implements MigrationInter
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`CREATE INDEX IF NOT EXISTS order_details_phone_digits_placed_at_order_id_idx ON order_details (phone_digits, placed_at DESC, order_id DESC)`);
+    await db.query(
+      `CREATE INDEX IF NOT EXISTS order_details_phone_digits_placed_at_order_id_idx ON order_details (phone_digits, placed_at DESC, order_id DESC)`,
+    );
     await db.query(`DROP INDEX IF EXISTS order_details_phone_suffix_idx`);
   }
 }

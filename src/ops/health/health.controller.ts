@@ -87,7 +87,10 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Liveness: the process is up and answering', description: 'Checks nothing else, so a slow database never gets the process restarted.' })
+  @ApiOperation({
+    summary: 'Liveness: the process is up and answering',
+    description: 'Checks nothing else, so a slow database never gets the process restarted.',
+  })
   @ApiOkResponse({ description: 'Alive', schema: HEALTH_SCHEMA, example: { status: 'ok', info: {}, error: {}, details: {} } })
   liveness(): Promise<HealthCheckResult> {
     return this.health.check([]);

@@ -25,16 +25,12 @@ export class HttpObserver {
     fastify.addHook('onRequest', (request, reply, done) => {
       this.observe(request, reply);
       if (this.drain.draining && !PROBES.has(request.url.split('?')[0])) {
-        void reply
-          .header('Connection', 'close')
-          .header('Retry-After', '1')
-          .code(HttpStatus.SERVICE_UNAVAILABLE)
-          .send({
-            statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-            error: STATUS_CODES[HttpStatus.SERVICE_UNAVAILABLE],
-            code: 'SHUTTING_DOWN',
-            message: 'This instance is shutting down: retry the request',
-          });
+        void reply.header('Connection', 'close').header('Retry-After', '1').code(HttpStatus.SERVICE_UNAVAILABLE).send({
+          statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+          error: STATUS_CODES[HttpStatus.SERVICE_UNAVAILABLE],
+          code: 'SHUTTING_DOWN',
+          message: 'This instance is shutting down: retry the request',
+        });
         return;
       }
       done();
@@ -55,7 +51,10 @@ export class HttpObserver {
       ended = true;
       const ms = performance.now() - started;
       metrics.httpRequestsInFlight.dec();
-      metrics.httpRequestDuration.observe({ method: request.method, route: routeOf(request, res.statusCode), status_code: String(res.statusCode) }, ms / 1000);
+      metrics.httpRequestDuration.observe(
+        { method: request.method, route: routeOf(request, res.statusCode), status_code: String(res.statusCode) },
+        ms / 1000,
+      );
       drain.requestFinished(res);
       logAccess(request.log as Logger, request.method, request.url, res.statusCode, ms, res.writableFinished);
     };

@@ -65,7 +65,10 @@ export function logAccess(log: Logger, method: string, url: string, statusCode: 
   // 503 is the API saying "not now" (projection behind, database busy, shutting down), not a fault.
   const level = statusCode === 503 ? 'warn' : statusCode >= 500 ? 'error' : QUIET_PATHS.has(path) ? 'debug' : 'info';
   if (!log.isLevelEnabled(level)) return;
-  log[level](fields, statusCode >= 500 ? `${method} ${path} failed with ${statusCode}` : `${method} ${path} ${statusCode} in ${responseTime} ms`);
+  log[level](
+    fields,
+    statusCode >= 500 ? `${method} ${path} failed with ${statusCode}` : `${method} ${path} ${statusCode} in ${responseTime} ms`,
+  );
 }
 
 function pathOf(url: string): string {

@@ -32,7 +32,10 @@ export class MetricsController {
       "each projection's position, lag (events and seconds) and status, rebuild progress, and Node.js process metrics.",
   })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4',
+    content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } },
+  })
   @ApiReadErrors()
   async scrape(): Promise<string> {
     // Gauges other modules register on prom-client's default registry (webhooks) are served too.

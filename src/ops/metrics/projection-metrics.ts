@@ -53,8 +53,14 @@ export class ProjectionMetrics {
       'Age of the oldest event the projection has not applied yet (by occurredAt, so backdated imports count as old); 0 when caught up',
       (p) => p.lagSeconds,
     );
-    perProjection('pizzeria_projection_runs_here', '1 when this instance holds the projection\'s lock and runs it', (p) => (p.runsHere ? 1 : 0));
-    perProjection('pizzeria_projection_rebuilding', '1 while the projection is being rebuilt (by any instance that reported it here)', (p) => (p.rebuilding ? 1 : 0));
+    perProjection('pizzeria_projection_runs_here', "1 when this instance holds the projection's lock and runs it", (p) =>
+      p.runsHere ? 1 : 0,
+    );
+    perProjection(
+      'pizzeria_projection_rebuilding',
+      '1 while the projection is being rebuilt (by any instance that reported it here)',
+      (p) => (p.rebuilding ? 1 : 0),
+    );
     new Gauge({
       name: 'pizzeria_projection_status',
       help: `1 for the projection's current status (${STATUSES.join(', ')}), 0 for the others`,

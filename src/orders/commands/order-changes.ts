@@ -47,5 +47,11 @@ export const ORDER_CHANGES: { readonly [K in OrderChange]: ChangeRule<OrderChang
   ready: { name: 'MarkReady', decide: () => (order, now) => order.markReady({ now }) },
   dispatch: { name: 'DispatchOrder', decide: (input) => (order, now) => order.dispatch({ ...input, now }) },
   deliver: { name: 'DeliverOrder', decide: () => (order, now) => order.deliver({ now }) },
-  cancel: { name: 'CancelOrder', decide: ({ reason }, actor) => (order, now) => order.cancel({ reason, by: actor, now }) },
+  cancel: {
+    name: 'CancelOrder',
+    decide:
+      ({ reason }, actor) =>
+      (order, now) =>
+        order.cancel({ reason, by: actor, now }),
+  },
 };

@@ -4,14 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import { ChangeOrderCommand } from './change-order.command.js';
 import { CommandCtx } from './command-context.js';
-import {
-  ApplyDiscountDto,
-  CancelOrderDto,
-  ConfirmOrderDto,
-  DispatchOrderDto,
-  EmptyDto,
-  PayOrderDto,
-} from './dto/order-command.dtos.js';
+import { ApplyDiscountDto, CancelOrderDto, ConfirmOrderDto, DispatchOrderDto, EmptyDto, PayOrderDto } from './dto/order-command.dtos.js';
 import { PlaceOrderDto } from './dto/place-order.dto.js';
 import { ApiCommandHeaders, ApiOrderCommand, ChangeRoute } from './order-commands.docs.js';
 import type { OrderChange, OrderChangeInputs } from './order-changes.js';
@@ -42,13 +35,26 @@ export class OrderCommandsController {
   })
   place(@Body() body: PlaceOrderDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
     const { customer } = body;
-    const input = { customer: { name: customer.name, phone: customer.phone, address: customer.address ?? null }, items: body.items, fulfilment: body.fulfilment, notes: body.notes ?? null };
+    const input = {
+      customer: { name: customer.name, phone: customer.phone, address: customer.address ?? null },
+      items: body.items,
+      fulfilment: body.fulfilment,
+      notes: body.notes ?? null,
+    };
     return this.commands.execute(new PlaceOrderCommand(input, context));
   }
 
   @ChangeRoute('confirm')
   confirm(@Param('id') id: string, @Body() body: ConfirmOrderDto, @CommandCtx() context: CommandContext): Promise<WriteResult> {
-    return this.change('confirm', id, { estimatedReadyAt: body.estimatedReadyAt ? new Date(body.estimatedReadyAt).toISOString() : null, kitchenNotes: body.kitchenNotes ?? null }, context);
+    return this.change(
+      'confirm',
+      id,
+      {
+        estimatedReadyAt: body.estimatedReadyAt ? new Date(body.estimatedReadyAt).toISOString() : null,
+        kitchenNotes: body.kitchenNotes ?? null,
+      },
+      context,
+    );
   }
 
   @ChangeRoute('pay')
@@ -87,7 +93,12 @@ export class OrderCommandsController {
     return this.change('cancel', id, { reason: body.reason }, context);
   }
 
-  private change<K extends OrderChange>(change: K, orderId: string, input: OrderChangeInputs[K], context: CommandContext): Promise<WriteResult> {
+  private change<K extends OrderChange>(
+    change: K,
+    orderId: string,
+    input: OrderChangeInputs[K],
+    context: CommandContext,
+  ): Promise<WriteResult> {
     return this.commands.execute(new ChangeOrderCommand(change, orderId, input, context));
   }
 }

@@ -32,7 +32,10 @@ export function ApiOrderCommand(options: { summary: string; description?: string
       type: WriteResultDto,
       example,
       headers: options.created
-        ? { ETag: ETAG, Location: { description: 'Where to read the order', schema: { type: 'string', example: `/orders/${example.orderId}` } } }
+        ? {
+            ETag: ETAG,
+            Location: { description: 'Where to read the order', schema: { type: 'string', example: `/orders/${example.orderId}` } },
+          }
         : { ETag: ETAG },
     }),
     ApiWriteErrors(...options.errors),
@@ -84,7 +87,15 @@ export const CHANGE_ROUTES: { readonly [K in OrderChange]: ChangeRoute } = {
     path: ':id/discount',
     staff: 'only',
     summary: 'Apply a discount code to an unpaid order, once (staff)',
-    errors: ['DISCOUNT_CODE_UNKNOWN', 'ORDER_NOT_FOUND', 'ORDER_ALREADY_PAID', 'DISCOUNT_ALREADY_APPLIED', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+    errors: [
+      'DISCOUNT_CODE_UNKNOWN',
+      'ORDER_NOT_FOUND',
+      'ORDER_ALREADY_PAID',
+      'DISCOUNT_ALREADY_APPLIED',
+      'ORDER_CANCELLED',
+      'CONCURRENT_UPDATE',
+      'VERSION_MISMATCH',
+    ],
   },
   startCooking: {
     path: ':id/start-cooking',
@@ -103,21 +114,43 @@ export const CHANGE_ROUTES: { readonly [K in OrderChange]: ChangeRoute } = {
     path: ':id/dispatch',
     staff: 'only',
     summary: 'Send a ready delivery order out (staff)',
-    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_READY', 'PICKUP_ORDER_NOT_DISPATCHABLE', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+    errors: [
+      'ORDER_NOT_FOUND',
+      'ORDER_NOT_READY',
+      'PICKUP_ORDER_NOT_DISPATCHABLE',
+      'ORDER_CANCELLED',
+      'CONCURRENT_UPDATE',
+      'VERSION_MISMATCH',
+    ],
   },
   deliver: {
     path: ':id/deliver',
     staff: 'only',
     summary: 'Deliver an order, or hand a ready pickup order over (staff)',
     description: 'A delivery order goes OUT_FOR_DELIVERY → DELIVERED; a pickup order READY → PICKED_UP.',
-    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_OUT_FOR_DELIVERY', 'ORDER_NOT_READY', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+    errors: [
+      'ORDER_NOT_FOUND',
+      'ORDER_NOT_OUT_FOR_DELIVERY',
+      'ORDER_NOT_READY',
+      'ORDER_CANCELLED',
+      'CONCURRENT_UPDATE',
+      'VERSION_MISMATCH',
+    ],
   },
   cancel: {
     path: ':id/cancel',
     staff: 'optional',
     summary: 'Cancel an order (staff; the customer too while it is PENDING)',
-    description: 'Without a staff token only a PENDING order can be cancelled. A paid order is refunded in the same write (PaymentRefunded).',
-    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 'CANCELLATION_REQUIRES_STAFF', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
+    description:
+      'Without a staff token only a PENDING order can be cancelled. A paid order is refunded in the same write (PaymentRefunded).',
+    errors: [
+      'ORDER_NOT_FOUND',
+      'ORDER_NOT_CANCELLABLE',
+      'CANCELLATION_REQUIRES_STAFF',
+      'ORDER_CANCELLED',
+      'CONCURRENT_UPDATE',
+      'VERSION_MISMATCH',
+    ],
   },
 };
 

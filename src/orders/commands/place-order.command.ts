@@ -38,7 +38,9 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
     const now = this.clock.now();
     const phone = normalisePhoneNumber(input.customer.phone, this.config.phoneDefaultRegion);
     if (phone === undefined) {
-      throw AppError.validation([`customer.phone must be a phone number (without a +country code it is read as a ${this.config.phoneDefaultRegion} number)`]);
+      throw AppError.validation([
+        `customer.phone must be a phone number (without a +country code it is read as a ${this.config.phoneDefaultRegion} number)`,
+      ]);
     }
     const order = PizzaOrder.place({
       orderId: randomUUID(),

@@ -14,7 +14,13 @@ export class DomainError extends AppError {
   }
 }
 
-const KIND_BY_STATUS: Record<number, DomainError['kind']> = { 400: 'invalid', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 412: 'stale' };
+const KIND_BY_STATUS: Record<number, DomainError['kind']> = {
+  400: 'invalid',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  412: 'stale',
+};
 
 export const orderNotFound = (orderId: string): DomainError => new DomainError('ORDER_NOT_FOUND', `No order with id ${orderId}`);
 
@@ -34,13 +40,10 @@ export const concurrentUpdate = (): DomainError =>
 export const unknownDiscountCode = (code: string): DomainError =>
   new DomainError('DISCOUNT_CODE_UNKNOWN', `There is no discount code ${code}`);
 
-export const orderHasNoItems = (): DomainError =>
-  new DomainError('ORDER_HAS_NO_ITEMS', 'The order must contain at least one item');
+export const orderHasNoItems = (): DomainError => new DomainError('ORDER_HAS_NO_ITEMS', 'The order must contain at least one item');
 
 export const invalidQuantity = (index: number, quantity: number): DomainError =>
-  new DomainError(
-    'INVALID_QUANTITY',
-    `items.${index}.quantity must be a whole number from 1 to 20, got ${quantity}`);
+  new DomainError('INVALID_QUANTITY', `items.${index}.quantity must be a whole number from 1 to 20, got ${quantity}`);
 
 export const deliveryAddressRequired = (): DomainError =>
   new DomainError('DELIVERY_ADDRESS_REQUIRED', 'customer.address must not be blank for a delivery order');
@@ -51,11 +54,9 @@ export const orderAlreadyPlaced = (orderId: string): DomainError =>
 export const orderNotPending = (status: OrderStatus): DomainError =>
   new DomainError('ORDER_NOT_PENDING', `Only a pending order can be confirmed; this order is ${status}`);
 
-export const orderAlreadyPaid = (): DomainError =>
-  new DomainError('ORDER_ALREADY_PAID', 'The order has already been paid');
+export const orderAlreadyPaid = (): DomainError => new DomainError('ORDER_ALREADY_PAID', 'The order has already been paid');
 
-export const orderCancelled = (): DomainError =>
-  new DomainError('ORDER_CANCELLED', 'The order has been cancelled');
+export const orderCancelled = (): DomainError => new DomainError('ORDER_CANCELLED', 'The order has been cancelled');
 
 export const discountAlreadyApplied = (code: string): DomainError =>
   new DomainError('DISCOUNT_ALREADY_APPLIED', `A discount (${code}) has already been applied to this order`);
@@ -73,18 +74,10 @@ export const pickupOrderNotDispatchable = (): DomainError =>
   new DomainError('PICKUP_ORDER_NOT_DISPATCHABLE', 'A pickup order is collected by the customer, not dispatched');
 
 export const orderNotOutForDelivery = (status: OrderStatus): DomainError =>
-  new DomainError(
-    'ORDER_NOT_OUT_FOR_DELIVERY',
-    `Only an order out for delivery can be delivered; this order is ${status}`,
-  );
+  new DomainError('ORDER_NOT_OUT_FOR_DELIVERY', `Only an order out for delivery can be delivered; this order is ${status}`);
 
 export const orderNotCancellable = (status: OrderStatus): DomainError =>
-  new DomainError(
-    'ORDER_NOT_CANCELLABLE',
-    `Only a pending or confirmed order can be cancelled; this order is ${status}`,
-  );
+  new DomainError('ORDER_NOT_CANCELLABLE', `Only a pending or confirmed order can be cancelled; this order is ${status}`);
 
 export const cancellationRequiresStaff = (): DomainError =>
-  new DomainError(
-    'CANCELLATION_REQUIRES_STAFF',
-    'Once an order is confirmed only staff can cancel it');
+  new DomainError('CANCELLATION_REQUIRES_STAFF', 'Once an order is confirmed only staff can cancel it');

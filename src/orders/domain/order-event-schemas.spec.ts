@@ -62,7 +62,11 @@ describe('order event schemas', () => {
         version: eventClass.schemaVersion,
       });
     }
-    expect(published.filter((entry) => entry.type === 'OrderPlaced').map(({ schemaVersion, current, upcastTo }) => ({ schemaVersion, current, upcastTo }))).toEqual([
+    expect(
+      published
+        .filter((entry) => entry.type === 'OrderPlaced')
+        .map(({ schemaVersion, current, upcastTo }) => ({ schemaVersion, current, upcastTo })),
+    ).toEqual([
       { schemaVersion: 2, current: true, upcastTo: undefined },
       { schemaVersion: 1, current: false, upcastTo: 2 },
     ]);
@@ -78,14 +82,28 @@ describe('order event schemas', () => {
   });
 
   it('accepts every fixture event', () => {
-    const events = [placed(), placed('pickup'), confirmed(), paid(), discounted(), cookingStarted(), ready(), dispatched(), delivered(), pickedUp(), cancelled()];
+    const events = [
+      placed(),
+      placed('pickup'),
+      confirmed(),
+      paid(),
+      discounted(),
+      cookingStarted(),
+      ready(),
+      dispatched(),
+      delivered(),
+      pickedUp(),
+      cancelled(),
+    ];
     expect(problemsOf(events)).toEqual(noProblems(events));
   });
 
   it('accepts every event the aggregate raises, along every path', () => {
     const events: OrderEvent[] = [
       ...PizzaOrder.place(placeInput()).pullNewEvents(),
-      ...PizzaOrder.place(placeInput({ fulfilment: 'pickup', notes: 'ring twice', customer: { name: 'Bo', phone: '+34 600 000 000' } })).pullNewEvents(),
+      ...PizzaOrder.place(
+        placeInput({ fulfilment: 'pickup', notes: 'ring twice', customer: { name: 'Bo', phone: '+34 600 000 000' } }),
+      ).pullNewEvents(),
       ...raised(HISTORIES.PENDING, (o) => o.confirm({ now: at(1) })),
       ...raised(HISTORIES.PENDING, (o) => o.confirm({ estimatedReadyAt: at(40).toISOString(), kitchenNotes: 'crispy', now: at(1) })),
       ...raised(HISTORIES.PENDING, (o) => o.applyDiscount({ discount: findDiscount('welcome10')!, now: at(1) })),
@@ -125,7 +143,10 @@ describe('order event schemas', () => {
     const data = {
       ...placed().data,
       orderId: 'not-a-uuid',
-      items: [{ ...ITEMS[0], size: 'huge', quantity: 0 }, { ...ITEMS[1], unitPriceCents: -1 }],
+      items: [
+        { ...ITEMS[0], size: 'huge', quantity: 0 },
+        { ...ITEMS[1], unitPriceCents: -1 },
+      ],
       customer: { name: 'Ada', phone: 7, address: null },
       placedAt: 'yesterday',
       surprise: true,
@@ -157,9 +178,9 @@ describe('order event schemas', () => {
     expect(() => new EventRegistry().register(OrderPlaced, upcastOrderPlaced, { 2: ORDER_EVENT_SCHEMAS.OrderPlaced[2] })).toThrow(
       'Event type OrderPlaced has no schema for v1',
     );
-    expect(() => new EventRegistry().register(OrderPlaced, {}, { 1: ORDER_EVENT_SCHEMAS.OrderPlaced[1], 2: ORDER_EVENT_SCHEMAS.OrderPlaced[2] })).toThrow(
-      'Event type OrderPlaced has a schema for v1, which it can not read',
-    );
+    expect(() =>
+      new EventRegistry().register(OrderPlaced, {}, { 1: ORDER_EVENT_SCHEMAS.OrderPlaced[1], 2: ORDER_EVENT_SCHEMAS.OrderPlaced[2] }),
+    ).toThrow('Event type OrderPlaced has a schema for v1, which it can not read');
     expect(() => new EventRegistry().register(OrderPlaced)).not.toThrow();
   });
 

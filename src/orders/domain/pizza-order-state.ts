@@ -1,12 +1,5 @@
 import type { PricedItem } from '../../menu/pricing.js';
-import type {
-  CancelledBy,
-  Fulfilment,
-  OrderCustomer,
-  OrderEvent,
-  OrderPlacedData,
-  PaymentMethod,
-} from './order-events.js';
+import type { CancelledBy, Fulfilment, OrderCustomer, OrderEvent, OrderPlacedData, PaymentMethod } from './order-events.js';
 import { type OrderStatus, type PaymentStatus, paymentStartsCooking } from './order-status.js';
 
 // Plain JSON on purpose: this is what a snapshot stores and what a temporal

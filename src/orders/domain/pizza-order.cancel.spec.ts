@@ -12,8 +12,7 @@ import {
   SUBTOTAL_CENTS,
 } from '../../../test/support/orders/order-fixtures.js';
 
-const refunded = (amountCents = SUBTOTAL_CENTS) =>
-  new PaymentRefunded({ orderId: ORDER_ID, amountCents, refundedAt: iso(5) });
+const refunded = (amountCents = SUBTOTAL_CENTS) => new PaymentRefunded({ orderId: ORDER_ID, amountCents, refundedAt: iso(5) });
 
 const cancelledBy = (by: 'customer' | 'staff', minutes = 5) =>
   new OrderCancelled({ orderId: ORDER_ID, reason: 'out of dough', cancelledBy: by, cancelledAt: iso(minutes) });
@@ -81,10 +80,7 @@ describe('PizzaOrder.cancel', () => {
   it('refunds the discounted amount that was actually paid', () => {
     given([placed(), discounted('WELCOME10', 430), paid(SUBTOTAL_CENTS - 430)])
       .when((o) => o.cancel({ reason: 'out of dough', by: 'customer', now: at(5) }))
-      .then([
-        cancelledBy('customer'),
-        refunded(SUBTOTAL_CENTS - 430),
-      ]);
+      .then([cancelledBy('customer'), refunded(SUBTOTAL_CENTS - 430)]);
   });
 
   it('keeps a paid confirmed order cancellable (paying a confirmed order starts cooking, so pay first)', () => {
@@ -95,7 +91,9 @@ describe('PizzaOrder.cancel', () => {
 
   it('refuses payment and discounts after a refund', () => {
     const history = [placed(), paid(), cancelledBy('staff'), refunded()];
-    given(history).when((o) => o.pay({ method: 'card', now: at(6) })).thenThrows('ORDER_CANCELLED');
+    given(history)
+      .when((o) => o.pay({ method: 'card', now: at(6) }))
+      .thenThrows('ORDER_CANCELLED');
     given(history)
       .when((o) => o.applyDiscount({ discount: { code: 'FIVEOFF', kind: 'fixed', amountCents: 500 }, now: at(6) }))
       .thenThrows('ORDER_CANCELLED');

@@ -24,7 +24,9 @@ describe('PizzaOrder.startCooking', () => {
   });
 
   it('does not need payment first (cash is paid on delivery)', () => {
-    const order = given(HISTORIES.CONFIRMED).when((o) => o.startCooking({ now: at(3) })).then([cookingStarted()]);
+    const order = given(HISTORIES.CONFIRMED)
+      .when((o) => o.startCooking({ now: at(3) }))
+      .then([cookingStarted()]);
     expect(order.paymentStatus).toBe('UNPAID');
   });
 
@@ -34,15 +36,16 @@ describe('PizzaOrder.startCooking', () => {
       .thenThrows('ORDER_NOT_CONFIRMED');
   });
 
-  it.each(['PENDING', 'COOKING', 'READY', 'OUT_FOR_DELIVERY', 'DELIVERED', 'PICKED_UP'] as const)(
-    'fails on a %s order',
-    (status) => {
-      given(HISTORIES[status]).when((o) => o.startCooking({ now: at(40) })).thenThrows('ORDER_NOT_CONFIRMED');
-    },
-  );
+  it.each(['PENDING', 'COOKING', 'READY', 'OUT_FOR_DELIVERY', 'DELIVERED', 'PICKED_UP'] as const)('fails on a %s order', (status) => {
+    given(HISTORIES[status])
+      .when((o) => o.startCooking({ now: at(40) }))
+      .thenThrows('ORDER_NOT_CONFIRMED');
+  });
 
   it('fails on a cancelled order', () => {
-    given(HISTORIES.CANCELLED).when((o) => o.startCooking({ now: at(3) })).thenThrows('ORDER_CANCELLED');
+    given(HISTORIES.CANCELLED)
+      .when((o) => o.startCooking({ now: at(3) }))
+      .thenThrows('ORDER_CANCELLED');
   });
 });
 
@@ -54,15 +57,16 @@ describe('PizzaOrder.markReady', () => {
     expect(order.status).toBe('READY');
   });
 
-  it.each(['PENDING', 'CONFIRMED', 'READY', 'OUT_FOR_DELIVERY', 'DELIVERED', 'PICKED_UP'] as const)(
-    'fails on a %s order',
-    (status) => {
-      given(HISTORIES[status]).when((o) => o.markReady({ now: at(40) })).thenThrows('ORDER_NOT_COOKING');
-    },
-  );
+  it.each(['PENDING', 'CONFIRMED', 'READY', 'OUT_FOR_DELIVERY', 'DELIVERED', 'PICKED_UP'] as const)('fails on a %s order', (status) => {
+    given(HISTORIES[status])
+      .when((o) => o.markReady({ now: at(40) }))
+      .thenThrows('ORDER_NOT_COOKING');
+  });
 
   it('fails on a cancelled order', () => {
-    given(HISTORIES.CANCELLED).when((o) => o.markReady({ now: at(20) })).thenThrows('ORDER_CANCELLED');
+    given(HISTORIES.CANCELLED)
+      .when((o) => o.markReady({ now: at(20) }))
+      .thenThrows('ORDER_CANCELLED');
   });
 });
 
@@ -80,19 +84,22 @@ describe('PizzaOrder.dispatch', () => {
       .then([new OrderDispatched({ orderId: ORDER_ID, courier: null, dispatchedAt: iso(22) })]);
   });
 
-  it.each(['PENDING', 'CONFIRMED', 'COOKING', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const)(
-    'fails on a %s order',
-    (status) => {
-      given(HISTORIES[status]).when((o) => o.dispatch({ now: at(40) })).thenThrows('ORDER_NOT_READY');
-    },
-  );
+  it.each(['PENDING', 'CONFIRMED', 'COOKING', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const)('fails on a %s order', (status) => {
+    given(HISTORIES[status])
+      .when((o) => o.dispatch({ now: at(40) }))
+      .thenThrows('ORDER_NOT_READY');
+  });
 
   it('never dispatches a pickup order, even when ready', () => {
-    given(pickupReady()).when((o) => o.dispatch({ now: at(22) })).thenThrows('PICKUP_ORDER_NOT_DISPATCHABLE');
+    given(pickupReady())
+      .when((o) => o.dispatch({ now: at(22) }))
+      .thenThrows('PICKUP_ORDER_NOT_DISPATCHABLE');
   });
 
   it('fails on a cancelled order', () => {
-    given(HISTORIES.CANCELLED).when((o) => o.dispatch({ now: at(22) })).thenThrows('ORDER_CANCELLED');
+    given(HISTORIES.CANCELLED)
+      .when((o) => o.dispatch({ now: at(22) }))
+      .thenThrows('ORDER_CANCELLED');
   });
 });
 
@@ -104,15 +111,16 @@ describe('PizzaOrder.deliver', () => {
     expect(order.status).toBe('DELIVERED');
   });
 
-  it.each(['PENDING', 'CONFIRMED', 'COOKING', 'READY', 'DELIVERED'] as const)(
-    'fails on a %s delivery order',
-    (status) => {
-      given(HISTORIES[status]).when((o) => o.deliver({ now: at(40) })).thenThrows('ORDER_NOT_OUT_FOR_DELIVERY');
-    },
-  );
+  it.each(['PENDING', 'CONFIRMED', 'COOKING', 'READY', 'DELIVERED'] as const)('fails on a %s delivery order', (status) => {
+    given(HISTORIES[status])
+      .when((o) => o.deliver({ now: at(40) }))
+      .thenThrows('ORDER_NOT_OUT_FOR_DELIVERY');
+  });
 
   it('fails on a cancelled order', () => {
-    given(HISTORIES.CANCELLED).when((o) => o.deliver({ now: at(35) })).thenThrows('ORDER_CANCELLED');
+    given(HISTORIES.CANCELLED)
+      .when((o) => o.deliver({ now: at(35) }))
+      .thenThrows('ORDER_CANCELLED');
   });
 });
 
@@ -130,10 +138,14 @@ describe('pickup flow', () => {
     ['CONFIRMED', [placed('pickup'), confirmed()]],
     ['COOKING', [placed('pickup'), confirmed(), cookingStarted()]],
   ] as const)('can not be collected while %s', (_status, history) => {
-    given([...history]).when((o) => o.deliver({ now: at(25) })).thenThrows('ORDER_NOT_READY');
+    given([...history])
+      .when((o) => o.deliver({ now: at(25) }))
+      .thenThrows('ORDER_NOT_READY');
   });
 
   it('can not be collected twice', () => {
-    given(HISTORIES.PICKED_UP).when((o) => o.deliver({ now: at(26) })).thenThrows('ORDER_NOT_READY');
+    given(HISTORIES.PICKED_UP)
+      .when((o) => o.deliver({ now: at(26) }))
+      .thenThrows('ORDER_NOT_READY');
   });
 });

@@ -1,9 +1,4 @@
-import {
-  DiscountApplied,
-  OrderConfirmed,
-  OrderPlaced,
-  PaymentReceived,
-} from './order-events.js';
+import { DiscountApplied, OrderConfirmed, OrderPlaced, PaymentReceived } from './order-events.js';
 import { given } from '../../../test/support/orders/given-when-then.js';
 import {
   at,
@@ -40,17 +35,29 @@ describe('PizzaOrder.place', () => {
   });
 
   it('makes an order that names no fulfilment a delivery with an address, a pickup without', () => {
-    const withAddress = given([]).whenPlacing(placeInput({ fulfilment: undefined })).then([placed()]);
+    const withAddress = given([])
+      .whenPlacing(placeInput({ fulfilment: undefined }))
+      .then([placed()]);
     expect(withAddress.fulfilment).toBe('delivery');
     const without = given([]).whenPlacing(placeInput({ customer: { name: 'Bo', phone: '555-0100' }, fulfilment: undefined }));
-    expect(without.then([new OrderPlaced({ orderId: ORDER_ID, customer: { name: 'Bo', phone: '555-0100', address: null }, items: ITEMS, fulfilment: 'pickup', notes: null, subtotalCents: SUBTOTAL_CENTS, placedAt: iso(0) })]).fulfilment).toBe('pickup');
+    expect(
+      without.then([
+        new OrderPlaced({
+          orderId: ORDER_ID,
+          customer: { name: 'Bo', phone: '555-0100', address: null },
+          items: ITEMS,
+          fulfilment: 'pickup',
+          notes: null,
+          subtotalCents: SUBTOTAL_CENTS,
+          placedAt: iso(0),
+        }),
+      ]).fulfilment,
+    ).toBe('pickup');
   });
 
   it('records pickup, notes and a missing address as given', () => {
     given([])
-      .whenPlacing(
-        placeInput({ customer: { name: 'Bo', phone: '555-0100' }, fulfilment: 'pickup', notes: 'ring twice' }),
-      )
+      .whenPlacing(placeInput({ customer: { name: 'Bo', phone: '555-0100' }, fulfilment: 'pickup', notes: 'ring twice' }))
       .then([
         new OrderPlaced({
           orderId: ORDER_ID,
@@ -65,7 +72,9 @@ describe('PizzaOrder.place', () => {
   });
 
   it('requires at least one item', () => {
-    const error = given([]).whenPlacing(placeInput({ items: [] })).thenThrows('ORDER_HAS_NO_ITEMS');
+    const error = given([])
+      .whenPlacing(placeInput({ items: [] }))
+      .thenThrows('ORDER_HAS_NO_ITEMS');
     expect(error.kind).toBe('invalid');
     expect(error.message).toBe('The order must contain at least one item');
   });
@@ -121,22 +130,21 @@ describe('PizzaOrder.confirm', () => {
   it('defaults the optional fields to null', () => {
     given([placed()])
       .when((o) => o.confirm({ now: at(1) }))
-      .then([
-        new OrderConfirmed({ orderId: ORDER_ID, estimatedReadyAt: null, kitchenNotes: null, confirmedAt: iso(1) }),
-      ]);
+      .then([new OrderConfirmed({ orderId: ORDER_ID, estimatedReadyAt: null, kitchenNotes: null, confirmedAt: iso(1) })]);
   });
 
-  it.each(['CONFIRMED', 'COOKING', 'READY', 'OUT_FOR_DELIVERY', 'DELIVERED', 'PICKED_UP'] as const)(
-    'fails on a %s order',
-    (status) => {
-      const error = given(HISTORIES[status]).when((o) => o.confirm({ now: at(40) })).thenThrows('ORDER_NOT_PENDING');
-      expect(error.kind).toBe('conflict');
-      expect(error.message).toContain(status);
-    },
-  );
+  it.each(['CONFIRMED', 'COOKING', 'READY', 'OUT_FOR_DELIVERY', 'DELIVERED', 'PICKED_UP'] as const)('fails on a %s order', (status) => {
+    const error = given(HISTORIES[status])
+      .when((o) => o.confirm({ now: at(40) }))
+      .thenThrows('ORDER_NOT_PENDING');
+    expect(error.kind).toBe('conflict');
+    expect(error.message).toContain(status);
+  });
 
   it('fails on a cancelled order', () => {
-    given(HISTORIES.CANCELLED).when((o) => o.confirm({ now: at(2) })).thenThrows('ORDER_CANCELLED');
+    given(HISTORIES.CANCELLED)
+      .when((o) => o.confirm({ now: at(2) }))
+      .thenThrows('ORDER_CANCELLED');
   });
 });
 
@@ -181,11 +189,15 @@ describe('PizzaOrder.pay', () => {
   });
 
   it('can be paid only once', () => {
-    given([placed(), paid()]).when((o) => o.pay({ method: 'cash', now: at(3) })).thenThrows('ORDER_ALREADY_PAID');
+    given([placed(), paid()])
+      .when((o) => o.pay({ method: 'cash', now: at(3) }))
+      .thenThrows('ORDER_ALREADY_PAID');
   });
 
   it('fails on a cancelled order', () => {
-    given([placed(), cancelled()]).when((o) => o.pay({ method: 'cash', now: at(3) })).thenThrows('ORDER_CANCELLED');
+    given([placed(), cancelled()])
+      .when((o) => o.pay({ method: 'cash', now: at(3) }))
+      .thenThrows('ORDER_CANCELLED');
   });
 });
 
@@ -234,5 +246,4 @@ describe('PizzaOrder.applyDiscount', () => {
       .when((o) => o.applyDiscount({ discount: { code: 'FIVEOFF', kind: 'fixed', amountCents: 500 }, now: at(3) }))
       .thenThrows('ORDER_CANCELLED');
   });
-
 });

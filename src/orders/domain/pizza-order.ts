@@ -37,7 +37,6 @@ import {
 import type { OrderStatus, PaymentStatus } from './order-status.js';
 import { evolve, type PizzaOrderState } from './pizza-order-state.js';
 
-
 export interface PlaceOrderInput {
   orderId: string;
   customer: { name: string; phone: string; address?: string | null };
@@ -75,8 +74,7 @@ export class PizzaOrder {
     const fulfilment = input.fulfilment ?? (address ? 'delivery' : 'pickup');
     if (fulfilment === 'delivery' && !address) throw deliveryAddressRequired();
     input.items.forEach((item, index) => {
-      const valid =
-        Number.isInteger(item.quantity) && item.quantity >= MIN_ITEM_QUANTITY && item.quantity <= MAX_ITEM_QUANTITY;
+      const valid = Number.isInteger(item.quantity) && item.quantity >= MIN_ITEM_QUANTITY && item.quantity <= MAX_ITEM_QUANTITY;
       if (!valid) throw invalidQuantity(index, item.quantity);
     });
 
@@ -101,9 +99,7 @@ export class PizzaOrder {
 
   // With a snapshot, `events` are only those after `snapshot.version`.
   static fromHistory(events: readonly OrderEvent[], snapshot?: OrderSnapshot): PizzaOrder {
-    const order = snapshot
-      ? new PizzaOrder(structuredClone(snapshot.state), snapshot.version)
-      : new PizzaOrder(null, 0);
+    const order = snapshot ? new PizzaOrder(structuredClone(snapshot.state), snapshot.version) : new PizzaOrder(null, 0);
     for (const event of events) order.apply(event);
     if (!order.#state) throw new Error('An order can not be loaded from an empty history');
     order.#expectedVersion = order.#version;
@@ -174,9 +170,7 @@ export class PizzaOrder {
     if (state.status === 'CANCELLED') throw orderCancelled();
     if (state.fulfilment === 'pickup') throw pickupOrderNotDispatchable();
     if (state.status !== 'READY') throw orderNotReady(state.status);
-    this.raise(
-      new OrderDispatched({ orderId: state.id, courier: input.courier ?? null, dispatchedAt: input.now.toISOString() }),
-    );
+    this.raise(new OrderDispatched({ orderId: state.id, courier: input.courier ?? null, dispatchedAt: input.now.toISOString() }));
   }
 
   // One endpoint ends both flows: a courier hands over a delivery, or the

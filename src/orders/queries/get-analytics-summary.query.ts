@@ -45,10 +45,14 @@ export class GetAnalyticsSummaryHandler implements IQueryHandler<GetAnalyticsSum
     if (days > MAX_DAYS) throw AppError.validation([`the range may span at most ${MAX_DAYS} days`]);
     await this.projections.waitFor(ANALYTICS, range.minPosition);
 
-    const daily = await this.db.query<{ day: string; orders: number; confirmed: number; cancelled: number; paid_orders: number; revenue_cents: string }>(
-      'SELECT * FROM analytics_daily WHERE day BETWEEN $1 AND $2 ORDER BY day',
-      [from, to],
-    );
+    const daily = await this.db.query<{
+      day: string;
+      orders: number;
+      confirmed: number;
+      cancelled: number;
+      paid_orders: number;
+      revenue_cents: string;
+    }>('SELECT * FROM analytics_daily WHERE day BETWEEN $1 AND $2 ORDER BY day', [from, to]);
     const popular = await this.db.query<{ pizza_id: string; name: string; quantity: string }>(
       `SELECT pizza_id, max(name) AS name, sum(quantity) AS quantity FROM analytics_pizzas
         WHERE day BETWEEN $1 AND $2 GROUP BY pizza_id ORDER BY sum(quantity) DESC, pizza_id LIMIT 10`,

@@ -15,9 +15,7 @@ export interface OrderPage {
 }
 
 export class ListOrdersQuery extends Query<OrderPage> {
-  constructor(
-    readonly filter: { statuses?: string[]; phone?: string; limit: number; cursor?: string; minPosition?: number },
-  ) {
+  constructor(readonly filter: { statuses?: string[]; phone?: string; limit: number; cursor?: string; minPosition?: number }) {
     super();
   }
 }
@@ -101,5 +99,4 @@ function decodeCursor(cursor: string): { placedAt: string; orderId: string } {
     // fall through to the validation error
   }
   throw AppError.validation(['cursor is not one this API handed out']);
-
 }

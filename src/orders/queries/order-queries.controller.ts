@@ -40,8 +40,16 @@ export class OrderQueriesController {
   }
 
   @Get('orders/:id')
-  @ApiOperation({ summary: 'An order (anyone with its id)', description: 'From the order-details read model; pass minPosition to see your own write.' })
-  @ApiParam({ name: 'id', description: 'The order id (a UUID; anything else is 404)', format: 'uuid', example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b' })
+  @ApiOperation({
+    summary: 'An order (anyone with its id)',
+    description: 'From the order-details read model; pass minPosition to see your own write.',
+  })
+  @ApiParam({
+    name: 'id',
+    description: 'The order id (a UUID; anything else is 404)',
+    format: 'uuid',
+    example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b',
+  })
   @ApiOkResponse({ type: OrderView })
   @ApiReadErrors('VALIDATION_FAILED', 'ORDER_NOT_FOUND', 'PROJECTION_BEHIND')
   get(@Param('id') id: string, @Query() query: ReadYourWritesDto) {
@@ -50,8 +58,16 @@ export class OrderQueriesController {
 
   /** The stream is always current, so minPosition is accepted and already satisfied. */
   @Get('orders/:id/timeline')
-  @ApiOperation({ summary: "An order's history, in stream order (anyone with its id)", description: 'Read from the event stream itself, so it is always current.' })
-  @ApiParam({ name: 'id', description: 'The order id (a UUID; anything else is 404)', format: 'uuid', example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b' })
+  @ApiOperation({
+    summary: "An order's history, in stream order (anyone with its id)",
+    description: 'Read from the event stream itself, so it is always current.',
+  })
+  @ApiParam({
+    name: 'id',
+    description: 'The order id (a UUID; anything else is 404)',
+    format: 'uuid',
+    example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b',
+  })
   @ApiOkResponse({ type: [TimelineEntryView] })
   @ApiReadErrors('VALIDATION_FAILED', 'ORDER_NOT_FOUND')
   timeline(@Param('id') id: string, @Query() _query: ReadYourWritesDto) {
@@ -60,8 +76,16 @@ export class OrderQueriesController {
 
   @Get('orders/:id/state')
   @StaffOnly()
-  @ApiOperation({ summary: 'An order as it stood at an instant (staff)', description: 'Folded from its events up to asOf; 404 if it did not exist yet.' })
-  @ApiParam({ name: 'id', description: 'The order id (a UUID; anything else is 404)', format: 'uuid', example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b' })
+  @ApiOperation({
+    summary: 'An order as it stood at an instant (staff)',
+    description: 'Folded from its events up to asOf; 404 if it did not exist yet.',
+  })
+  @ApiParam({
+    name: 'id',
+    description: 'The order id (a UUID; anything else is 404)',
+    format: 'uuid',
+    example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b',
+  })
   @ApiOkResponse({ type: OrderView })
   @ApiReadErrors('VALIDATION_FAILED', 'ORDER_NOT_FOUND')
   state(@Param('id') id: string, @Query() query: OrderStateDto) {

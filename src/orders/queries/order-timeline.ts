@@ -21,9 +21,7 @@ export function describe(recorded: RecordedEvent, statusBefore: string | undefin
       return `Order placed by ${event.data.customer.name}: ${items}${event.data.fulfilment === 'pickup' ? ', for pickup' : ''}`;
     }
     case 'OrderConfirmed':
-      return event.data.estimatedReadyAt
-        ? `Confirmed by ${by}, ready by ${clock(event.data.estimatedReadyAt)}`
-        : `Confirmed by ${by}`;
+      return event.data.estimatedReadyAt ? `Confirmed by ${by}, ready by ${clock(event.data.estimatedReadyAt)}` : `Confirmed by ${by}`;
     case 'DiscountApplied':
       return `Discount ${event.data.code} applied: ${money(event.data.discountCents)} off`;
     case 'PaymentReceived':

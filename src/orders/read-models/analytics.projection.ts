@@ -63,9 +63,17 @@ function evolve(facts: OrderFacts | undefined, recorded: RecordedEvent): Change 
     case 'OrderCancelled':
       return { facts: { ...next, cancelled: true }, totals: facts.cancelled ? {} : { cancelled: 1 }, pizzas: [] };
     case 'PaymentReceived':
-      return { facts: { ...next, paid: true }, totals: { revenue_cents: event.data.amountCents, paid_orders: facts.paid ? 0 : 1 }, pizzas: [] };
+      return {
+        facts: { ...next, paid: true },
+        totals: { revenue_cents: event.data.amountCents, paid_orders: facts.paid ? 0 : 1 },
+        pizzas: [],
+      };
     case 'PaymentRefunded':
-      return { facts: { ...next, paid: false }, totals: { revenue_cents: -event.data.amountCents, paid_orders: facts.paid ? -1 : 0 }, pizzas: [] };
+      return {
+        facts: { ...next, paid: false },
+        totals: { revenue_cents: -event.data.amountCents, paid_orders: facts.paid ? -1 : 0 },
+        pizzas: [],
+      };
     case 'DiscountApplied':
     case 'CookingStarted':
     case 'OrderReady':
@@ -114,7 +122,11 @@ export class AnalyticsProjection implements Projection {
       }
     }
 
-    await tx.upsertRows(tables.analytics_orders, ['order_id'], [...touched].map((id) => ({ ...facts.get(id)! })));
+    await tx.upsertRows(
+      tables.analytics_orders,
+      ['order_id'],
+      [...touched].map((id) => ({ ...facts.get(id)! })),
+    );
     if (days.size > 0) {
       await tx.query(
         `INSERT INTO ${tables.analytics_daily} AS t (day, orders, confirmed, cancelled, paid_orders, revenue_cents)

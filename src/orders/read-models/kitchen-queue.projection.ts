@@ -51,7 +51,14 @@ function evolve(row: KitchenQueueRow | undefined, recorded: RecordedEvent): Kitc
   if (!row) return undefined;
   switch (event.type) {
     case 'OrderConfirmed':
-      return { ...row, ...v, status: 'CONFIRMED', confirmed_at: event.data.confirmedAt, estimated_ready_at: event.data.estimatedReadyAt, kitchen_notes: event.data.kitchenNotes };
+      return {
+        ...row,
+        ...v,
+        status: 'CONFIRMED',
+        confirmed_at: event.data.confirmedAt,
+        estimated_ready_at: event.data.estimatedReadyAt,
+        kitchen_notes: event.data.kitchenNotes,
+      };
     case 'PaymentReceived':
       return paymentStartsCooking(row.status)
         ? { ...row, ...v, payment_status: 'PAID', status: 'COOKING', cooking_started_at: event.data.paidAt }
@@ -100,6 +107,10 @@ export class KitchenQueueProjection implements Projection {
       }
     }
     await tx.deleteRows(table, 'order_id', [...removed]);
-    await tx.upsertRows(table, ['order_id'], [...upserts.values()].map((row) => ({ ...row })));
+    await tx.upsertRows(
+      table,
+      ['order_id'],
+      [...upserts.values()].map((row) => ({ ...row })),
+    );
   }
 }

@@ -54,7 +54,11 @@ describe('order-details projection on PostgreSQL', () => {
   it('writes a batch of new orders without reading first', async () => {
     const sent: string[] = [];
     const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
-    await projection.apply(new TableWriter(recording(fixture, sent)), ids.map((id) => recorded(placed(), 1, id)), tables);
+    await projection.apply(
+      new TableWriter(recording(fixture, sent)),
+      ids.map((id) => recorded(placed(), 1, id)),
+      tables,
+    );
     expect(sent.filter((text) => /^\s*SELECT/i.test(text))).toEqual([]);
     expect(sent).toHaveLength(1);
     for (const id of ids) expect(await row(id)).toMatchObject({ status: 'PENDING', version: 1 });

@@ -16,7 +16,15 @@ export interface OrderDetailsRow {
   fulfilment: string;
   customer: { name: string; phone: string; address: string | null };
   phone_digits: string;
-  items: { pizzaId: string; name: string; size: string; quantity: number; toppings: string[]; unitPriceCents: number; lineTotalCents: number }[];
+  items: {
+    pizzaId: string;
+    name: string;
+    size: string;
+    quantity: number;
+    toppings: string[];
+    unitPriceCents: number;
+    lineTotalCents: number;
+  }[];
   notes: string | null;
   subtotal_cents: number;
   discount_code: string | null;
@@ -79,11 +87,31 @@ export function evolveOrderDetails(row: OrderDetailsRow | undefined, recorded: R
   if (!row) return undefined;
   switch (event.type) {
     case 'OrderConfirmed':
-      return { ...row, ...stamp, status: 'CONFIRMED', confirmed_at: event.data.confirmedAt, estimated_ready_at: event.data.estimatedReadyAt, kitchen_notes: event.data.kitchenNotes };
+      return {
+        ...row,
+        ...stamp,
+        status: 'CONFIRMED',
+        confirmed_at: event.data.confirmedAt,
+        estimated_ready_at: event.data.estimatedReadyAt,
+        kitchen_notes: event.data.kitchenNotes,
+      };
     case 'DiscountApplied':
-      return { ...row, ...stamp, discount_code: event.data.code, discount_cents: event.data.discountCents, total_cents: row.subtotal_cents - event.data.discountCents };
+      return {
+        ...row,
+        ...stamp,
+        discount_code: event.data.code,
+        discount_cents: event.data.discountCents,
+        total_cents: row.subtotal_cents - event.data.discountCents,
+      };
     case 'PaymentReceived':
-      return { ...row, ...stamp, payment_status: 'PAID', paid_cents: event.data.amountCents, payment_method: event.data.method, status: paymentStartsCooking(row.status) ? 'COOKING' : row.status };
+      return {
+        ...row,
+        ...stamp,
+        payment_status: 'PAID',
+        paid_cents: event.data.amountCents,
+        payment_method: event.data.method,
+        status: paymentStartsCooking(row.status) ? 'COOKING' : row.status,
+      };
     case 'CookingStarted':
       return { ...row, ...stamp, status: 'COOKING' };
     case 'OrderReady':
@@ -130,9 +158,14 @@ export class OrderDetailsProjection implements Projection {
         changed.add(id);
       }
     }
-    await tx.upsertRows(table, ['order_id'], [...changed].map((id) => ({ ...rows.get(id)! })), {
-      newerBy: 'version',
-      created: (row) => !loaded.has((row as OrderDetailsRow).order_id),
-    });
+    await tx.upsertRows(
+      table,
+      ['order_id'],
+      [...changed].map((id) => ({ ...rows.get(id)! })),
+      {
+        newerBy: 'version',
+        created: (row) => !loaded.has((row as OrderDetailsRow).order_id),
+      },
+    );
   }
 }

@@ -26,7 +26,8 @@ export class CreateWebhookDto {
   eventTypes!: string[];
 
   @ApiPropertyOptional({
-    description: 'Deliver from the event at this log position on; 0 replays the whole log. Without it, only events after registration are delivered.',
+    description:
+      'Deliver from the event at this log position on; 0 replays the whole log. Without it, only events after registration are delivered.',
     minimum: 0,
     maximum: Number.MAX_SAFE_INTEGER,
     example: 0,

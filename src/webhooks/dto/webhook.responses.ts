@@ -6,16 +6,38 @@ const COMMON: Record<string, SchemaObject> = {
   url: { type: 'string', example: 'https://hooks.example.com/pizzeria' },
   eventTypes: { type: 'array', items: { type: 'string' }, example: ['OrderConfirmed', 'OrderCancelled'] },
   position: { type: 'integer', description: 'Log position delivered (or passed over) up to', example: 1043 },
-  status: { type: 'string', enum: ['active', 'failing'], description: 'failing: the last attempts failed; it keeps retrying', example: 'active' },
+  status: {
+    type: 'string',
+    enum: ['active', 'failing'],
+    description: 'failing: the last attempts failed; it keeps retrying',
+    example: 'active',
+  },
   createdAt: { type: 'string', format: 'date-time', example: '2026-11-22T17:55:00.000Z' },
 };
 
 export const WEBHOOK_SCHEMA: SchemaObject = {
   type: 'object',
-  required: ['id', 'url', 'eventTypes', 'position', 'status', 'lagEvents', 'deliveredCount', 'failedAttempts', 'consecutiveFailures', 'lastDeliveredAt', 'createdAt', 'runsHere'],
+  required: [
+    'id',
+    'url',
+    'eventTypes',
+    'position',
+    'status',
+    'lagEvents',
+    'deliveredCount',
+    'failedAttempts',
+    'consecutiveFailures',
+    'lastDeliveredAt',
+    'createdAt',
+    'runsHere',
+  ],
   properties: {
     ...COMMON,
-    lastError: { type: 'string', description: 'The latest failure, kept after recovery', example: 'position 1043 (OrderConfirmed): HTTP 503 Service Unavailable' },
+    lastError: {
+      type: 'string',
+      description: 'The latest failure, kept after recovery',
+      example: 'position 1043 (OrderConfirmed): HTTP 503 Service Unavailable',
+    },
     lastErrorAt: { type: 'string', format: 'date-time', example: '2026-11-22T18:01:12.345Z' },
     lagEvents: { type: 'integer', description: 'Events of the wanted types not delivered yet', example: 0 },
     deliveredCount: { type: 'integer', description: 'Events the receiver accepted (2xx)', example: 212 },

@@ -61,7 +61,8 @@ export class WatchedPage {
   /** Fails on any error except "Failed to load resource" for the given statuses (provoked on purpose). */
   expectNoErrors(allowedStatuses: number[] = []): void {
     const unexpected = this.errors.filter(
-      (text) => !allowedStatuses.some((status) => text.includes(`Failed to load resource: the server responded with a status of ${status}`)),
+      (text) =>
+        !allowedStatuses.some((status) => text.includes(`Failed to load resource: the server responded with a status of ${status}`)),
     );
     expect(unexpected).toEqual([]);
   }
@@ -122,7 +123,11 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
 }
 
 /** Presses Tab until the focused element matches, proving it can be reached by keyboard. */
-export async function tabTo(page: Page, matches: (el: { id: string; text: string; tag: string; name: string }) => boolean, maxTabs = 120): Promise<void> {
+export async function tabTo(
+  page: Page,
+  matches: (el: { id: string; text: string; tag: string; name: string }) => boolean,
+  maxTabs = 120,
+): Promise<void> {
   for (let i = 0; i < maxTabs; i++) {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {

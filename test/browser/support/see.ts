@@ -24,7 +24,9 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
 const normalise = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 /** What a reader sees: innerText (block elements apart) for HTML, textContent for SVG. */
 const texts = (locator: Locator) =>
-  locator.evaluateAll((elements) => elements.map((element) => (element as unknown as { innerText?: string }).innerText ?? element.textContent));
+  locator.evaluateAll((elements) =>
+    elements.map((element) => (element as unknown as { innerText?: string }).innerText ?? element.textContent),
+  );
 
 function matchText(actual: string, expected: string | RegExp): void {
   if (expected instanceof RegExp) expect(actual).toMatch(expected);

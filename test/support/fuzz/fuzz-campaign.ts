@@ -60,7 +60,11 @@ export async function runFuzzCampaign(campaign: FuzzCampaign): Promise<FuzzRepor
   });
   const result = await fc.check(property, { seed: campaign.seed, numRuns: campaign.requests, endOnFailure: true });
   if (result.failed && result.errorInstance && report.failures.length === 0) {
-    report.failures.push({ problem: `the fuzzer itself failed: ${String(result.errorInstance)}`, case: result.counterexample?.[0] as FuzzCase, answer: '' });
+    report.failures.push({
+      problem: `the fuzzer itself failed: ${String(result.errorInstance)}`,
+      case: result.counterexample?.[0] as FuzzCase,
+      answer: '',
+    });
   }
   report.wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   return report;

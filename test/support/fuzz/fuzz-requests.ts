@@ -29,8 +29,18 @@ export function validValue(schema: JsonSchema, fixture: FuzzFixture, depth = 0):
   switch (schema.type) {
     case 'string': {
       if (schema.format === 'uuid') return fc.oneof(fc.constantFrom(...fixture.orderIds), fc.uuid());
-      if (schema.format === 'date-time') return fc.oneof(...example, fc.date({ min: new Date('2020-01-01'), max: new Date('2035-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
-      if (schema.format === 'date') return fc.oneof(...example, fc.date({ min: new Date('2020-01-01'), max: new Date('2035-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
+      if (schema.format === 'date-time')
+        return fc.oneof(
+          ...example,
+          fc.date({ min: new Date('2020-01-01'), max: new Date('2035-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+        );
+      if (schema.format === 'date')
+        return fc.oneof(
+          ...example,
+          fc
+            .date({ min: new Date('2020-01-01'), max: new Date('2035-01-01'), noInvalidDate: true })
+            .map((d) => d.toISOString().slice(0, 10)),
+        );
       const text = fc.string({ minLength: schema.minLength ?? 1, maxLength: Math.min(schema.maxLength ?? 40, 40) });
       return example.length ? fc.oneof({ weight: 4, arbitrary: example[0] }, { weight: 1, arbitrary: text }) : text;
     }
@@ -45,16 +55,26 @@ export function validValue(schema: JsonSchema, fixture: FuzzFixture, depth = 0):
     case 'array': {
       if (schema.example !== undefined && Array.isArray(schema.example) && !schema.items?.properties) return fc.constant(schema.example);
       const items = schema.items ?? { type: 'string' };
-      return fc.array(depth > 4 ? fc.constant(null) : validValue(items, fixture, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 3, 3) });
+      return fc.array(depth > 4 ? fc.constant(null) : validValue(items, fixture, depth + 1), {
+        minLength: schema.minItems ?? 0,
+        maxLength: Math.min(schema.maxItems ?? 3, 3),
+      });
     }
     case 'object':
     default: {
       if (!schema.properties) return example.length ? example[0] : fc.constant({});
       const required = new Set(schema.required ?? []);
       const fields = Object.entries(schema.properties).map(([key, inner]) =>
-        required.has(key) ? validValue(inner, fixture, depth + 1).map((value) => [key, value] as const) : fc.option(validValue(inner, fixture, depth + 1).map((value) => [key, value] as const), { nil: undefined, freq: 3 }),
+        required.has(key)
+          ? validValue(inner, fixture, depth + 1).map((value) => [key, value] as const)
+          : fc.option(
+              validValue(inner, fixture, depth + 1).map((value) => [key, value] as const),
+              { nil: undefined, freq: 3 },
+            ),
       );
-      return fc.tuple(...fields).map((entries) => Object.fromEntries(entries.filter((entry): entry is readonly [string, unknown] => entry !== undefined)));
+      return fc
+        .tuple(...fields)
+        .map((entries) => Object.fromEntries(entries.filter((entry): entry is readonly [string, unknown] => entry !== undefined)));
     }
   }
 }
@@ -99,28 +119,45 @@ function mutations(operation: Operation): fc.Arbitrary<Mutation> {
         d.body = replaceAt(d.body, path, value);
         d.mutations.push(`body${path.map((p) => `.${p}`).join('')} := ${describe(value)}`);
       }),
-      fc.tuple(fc.nat(), fc.constantFrom('__proto__', 'constructor', 'prototype', 'unknownField', 'toString', ''), hostileValue()).map(([pick, key, value]): Mutation => (d) => {
-        const objects = placesIn(d.body).filter((path) => {
-          const node = path.reduce<any>((at, key) => at?.[key], d.body);
-          return node !== null && typeof node === 'object' && !Array.isArray(node) && !(node instanceof RawJson);
-        });
-        if (!objects.length) return;
-        const path = objects[pick % objects.length];
-        const node = path.reduce<any>((at, k) => at[k], d.body);
-        // Spliced in as text, so "__proto__" arrives as an own key, not as a prototype.
-        const text = toJsonText(node).replace(/^\{/, `{${JSON.stringify(key)}:${toJsonText(value)}${Object.keys(node).length ? ',' : ''}`);
-        d.body = replaceAt(d.body, path, new RawJson(text));
-        d.mutations.push(`body${path.map((p) => `.${p}`).join('')} gains ${JSON.stringify(key)}`);
-      }),
+      fc
+        .tuple(fc.nat(), fc.constantFrom('__proto__', 'constructor', 'prototype', 'unknownField', 'toString', ''), hostileValue())
+        .map(([pick, key, value]): Mutation => (d) => {
+          const objects = placesIn(d.body).filter((path) => {
+            const node = path.reduce<any>((at, key) => at?.[key], d.body);
+            return node !== null && typeof node === 'object' && !Array.isArray(node) && !(node instanceof RawJson);
+          });
+          if (!objects.length) return;
+          const path = objects[pick % objects.length];
+          const node = path.reduce<any>((at, k) => at[k], d.body);
+          // Spliced in as text, so "__proto__" arrives as an own key, not as a prototype.
+          const text = toJsonText(node).replace(
+            /^\{/,
+            `{${JSON.stringify(key)}:${toJsonText(value)}${Object.keys(node).length ? ',' : ''}`,
+          );
+          d.body = replaceAt(d.body, path, new RawJson(text));
+          d.mutations.push(`body${path.map((p) => `.${p}`).join('')} gains ${JSON.stringify(key)}`);
+        }),
       hostileBodyText().map((text): Mutation => (d) => {
         d.bodyText = text;
         d.mutations.push(`body is ${describe(text)}`);
       }),
-      fc.constantFrom(undefined, 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'multipart/form-data; boundary=x', 'application/jsonx', 'application/json;;', '*/*').map((type): Mutation => (d) => {
-        if (type === undefined) delete d.headers['content-type'];
-        else d.headers['content-type'] = type;
-        d.mutations.push(`content-type ${type ?? 'missing'}`);
-      }),
+      fc
+        .constantFrom(
+          undefined,
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'application/json; charset=utf-16',
+          'application/json; charset=latin1',
+          'multipart/form-data; boundary=x',
+          'application/jsonx',
+          'application/json;;',
+          '*/*',
+        )
+        .map((type): Mutation => (d) => {
+          if (type === undefined) delete d.headers['content-type'];
+          else d.headers['content-type'] = type;
+          d.mutations.push(`content-type ${type ?? 'missing'}`);
+        }),
     );
   }
   const params = operation.parameters;
@@ -145,16 +182,30 @@ function mutations(operation: Operation): fc.Arbitrary<Mutation> {
     );
   }
   choices.push(
-    fc.tuple(fc.constantFrom(...params.filter((p) => p.in === 'header').map((p) => p.name), 'authorization', 'if-match', 'idempotency-key', 'x-correlation-id', 'last-event-id', 'accept', 'content-encoding'), hostileHeaderText()).map(
-      ([name, value]): Mutation => (d) => {
+    fc
+      .tuple(
+        fc.constantFrom(
+          ...params.filter((p) => p.in === 'header').map((p) => p.name),
+          'authorization',
+          'if-match',
+          'idempotency-key',
+          'x-correlation-id',
+          'last-event-id',
+          'accept',
+          'content-encoding',
+        ),
+        hostileHeaderText(),
+      )
+      .map(([name, value]): Mutation => (d) => {
         d.headers[name.toLowerCase()] = value;
         d.mutations.push(`header ${name} := ${describe(value)}`);
-      },
-    ),
-    fc.tuple(fc.constantFrom('_', 'utm_source', '__proto__', 'constructor[prototype]', '%zz', 'a%00b'), hostileUrlText()).map(([key, value]): Mutation => (d) => {
-      d.query.push([key, value]);
-      d.mutations.push(`unknown query ${key}`);
-    }),
+      }),
+    fc
+      .tuple(fc.constantFrom('_', 'utm_source', '__proto__', 'constructor[prototype]', '%zz', 'a%00b'), hostileUrlText())
+      .map(([key, value]): Mutation => (d) => {
+        d.query.push([key, value]);
+        d.mutations.push(`unknown query ${key}`);
+      }),
   );
   return fc.oneof(...choices);
 }
@@ -166,7 +217,8 @@ function describe(value: unknown): string {
 
 function validParam(param: Parameter, operation: Operation, fixture: FuzzFixture): fc.Arbitrary<string> {
   if (param.in === 'path') {
-    if (operation.path.startsWith('/admin/webhooks')) return fc.oneof(fc.constantFrom(...(fixture.webhookIds.length ? fixture.webhookIds : ['none'])), fc.uuid());
+    if (operation.path.startsWith('/admin/webhooks'))
+      return fc.oneof(fc.constantFrom(...(fixture.webhookIds.length ? fixture.webhookIds : ['none'])), fc.uuid());
     if (param.name === 'name') return fc.constantFrom(...fixture.projectionNames);
     return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...fixture.orderIds) }, { weight: 1, arbitrary: fc.uuid() });
   }
@@ -185,7 +237,13 @@ export function fuzzCase(operation: Operation, fixture: FuzzFixture): fc.Arbitra
   const draft = fc.record({
     caller: fc.constantFrom<Caller>('anonymous', 'customer', 'staff'),
     strangerId: fc.uuid(),
-    values: fc.tuple(...params.map((p) => (p.required || p.in === 'path' ? validParam(p, operation, fixture) : fc.option(validParam(p, operation, fixture), { nil: undefined, freq: 2 })))),
+    values: fc.tuple(
+      ...params.map((p) =>
+        p.required || p.in === 'path'
+          ? validParam(p, operation, fixture)
+          : fc.option(validParam(p, operation, fixture), { nil: undefined, freq: 2 }),
+      ),
+    ),
     body: operation.body ? validValue(operation.body, fixture) : fc.constant(undefined),
     changes: fc.array(mutations(operation), { minLength: 0, maxLength: 3 }),
   });

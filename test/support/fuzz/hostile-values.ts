@@ -14,12 +14,15 @@ export function toJsonText(value: unknown): string {
   if (value instanceof RawJson) return value.text;
   if (Array.isArray(value)) return `[${value.map(toJsonText).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([key, inner]) => `${JSON.stringify(key)}:${toJsonText(inner)}`).join(',')}}`;
+    return `{${Object.entries(value)
+      .map(([key, inner]) => `${JSON.stringify(key)}:${toJsonText(inner)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
 
-const nested = (depth: number, open: string, close: string, inner = '1') => new RawJson(`${open.repeat(depth)}${inner}${close.repeat(depth)}`);
+const nested = (depth: number, open: string, close: string, inner = '1') =>
+  new RawJson(`${open.repeat(depth)}${inner}${close.repeat(depth)}`);
 
 /** Strings that are not valid Unicode, or that a store or a terminal treats specially. */
 export const BAD_TEXT = [
@@ -95,7 +98,26 @@ export function hostileValue(): fc.Arbitrary<unknown> {
 /** Whole bodies in place of the document's: not JSON, truncated, or JSON that is not an object. */
 export function hostileBodyText(): fc.Arbitrary<string> {
   return fc.oneof(
-    fc.constantFrom('', '{', '[', 'null', 'true', '0', '"text"', '[]', '{}}', '\ufeff{}', '\u0000', '{"a":\ud83d}', '{"a":"\\ud83d"}', '{"a":"\\u0000"}', "{'a':1}", '{"a":1,}', 'NaN', '1e400'),
+    fc.constantFrom(
+      '',
+      '{',
+      '[',
+      'null',
+      'true',
+      '0',
+      '"text"',
+      '[]',
+      '{}}',
+      '\ufeff{}',
+      '\u0000',
+      '{"a":\ud83d}',
+      '{"a":"\\ud83d"}',
+      '{"a":"\\u0000"}',
+      "{'a':1}",
+      '{"a":1,}',
+      'NaN',
+      '1e400',
+    ),
     fc.string({ maxLength: 200 }),
     hostileValue().map(toJsonText),
   );
@@ -105,20 +127,71 @@ export function hostileBodyText(): fc.Arbitrary<string> {
 export function hostileUrlText(): fc.Arbitrary<string> {
   // A space or a non-ASCII byte is refused by the client before it is sent: those go %-encoded.
   const wireSafe = (text: string) => text.replace(/[^\x21-\x7e]/g, (char) => encodeLoosely(char));
-  return fc.oneof(
-    fc.constantFrom('%ED%A0%BD', '%ED%B0%80', '%C0%AE', '%FF', '%', '%zz', '%00', 'a%00b', '%0D%0A', '%2F..%2F..', '..', '.', '%E2%80%AE', '%EF%BB%BF'),
-    fc.constantFrom('1e400', '-1', '1.5', 'NaN', 'Infinity', '0x10', '99999999999999999999', '9007199254740993', '+1', ' 1', '', 'null', 'true', '[]'),
-    fc.constantFrom(...BAD_TEXT).map(encodeLoosely),
-    fc.string({ maxLength: 60 }).map(encodeLoosely),
-    fc.integer({ min: 300, max: 20_000 }).map((n) => 'A'.repeat(n)),
-  ).map(wireSafe);
+  return fc
+    .oneof(
+      fc.constantFrom(
+        '%ED%A0%BD',
+        '%ED%B0%80',
+        '%C0%AE',
+        '%FF',
+        '%',
+        '%zz',
+        '%00',
+        'a%00b',
+        '%0D%0A',
+        '%2F..%2F..',
+        '..',
+        '.',
+        '%E2%80%AE',
+        '%EF%BB%BF',
+      ),
+      fc.constantFrom(
+        '1e400',
+        '-1',
+        '1.5',
+        'NaN',
+        'Infinity',
+        '0x10',
+        '99999999999999999999',
+        '9007199254740993',
+        '+1',
+        ' 1',
+        '',
+        'null',
+        'true',
+        '[]',
+      ),
+      fc.constantFrom(...BAD_TEXT).map(encodeLoosely),
+      fc.string({ maxLength: 60 }).map(encodeLoosely),
+      fc.integer({ min: 300, max: 20_000 }).map((n) => 'A'.repeat(n)),
+    )
+    .map(wireSafe);
 }
 
 /** A header value the wire can carry (visible Latin-1, spaces, tabs), hostile in what it says. */
 export function hostileHeaderText(): fc.Arbitrary<string> {
   return fc.oneof(
-    fc.constantFrom('', ' ', 'W/"1"', '"1", W/"2"', '*', '"-1"', '"1e400"', '"99999999999999999999"', 'null', '\u00ff\u00fe', 'Bearer', 'Bearer ', 'Basic YWRtaW46YWRtaW4='),
-    fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff }), fc.constant(0x09)).map((c) => String.fromCharCode(c)), maxLength: 80 }),
+    fc.constantFrom(
+      '',
+      ' ',
+      'W/"1"',
+      '"1", W/"2"',
+      '*',
+      '"-1"',
+      '"1e400"',
+      '"99999999999999999999"',
+      'null',
+      '\u00ff\u00fe',
+      'Bearer',
+      'Bearer ',
+      'Basic YWRtaW46YWRtaW4=',
+    ),
+    fc.string({
+      unit: fc
+        .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff }), fc.constant(0x09))
+        .map((c) => String.fromCharCode(c)),
+      maxLength: 80,
+    }),
     fc.integer({ min: 256, max: 8_000 }).map((n) => 'k'.repeat(n)),
   );
 }
@@ -129,7 +202,9 @@ export function encodeLoosely(text: string): string {
   for (const char of text) {
     const code = char.codePointAt(0)!;
     if (code >= 0xd800 && code <= 0xdfff) {
-      out += [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      out += [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     } else {
       out += encodeURIComponent(char);
     }

@@ -45,7 +45,17 @@ export interface Operation {
 }
 
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Array<Parameter & { schema?: JsonSchema }>; requestBody?: { content?: Record<string, { schema?: JsonSchema }> }; security?: unknown[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Array<Parameter & { schema?: JsonSchema }>;
+        requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+        security?: unknown[];
+      }
+    >
+  >;
   components?: { schemas?: Record<string, JsonSchema> };
 }
 
@@ -76,7 +86,12 @@ export function operationsOf(document: OpenApiDocument): Operation[] {
         method: upper,
         path,
         name: `${upper} ${path}`,
-        parameters: (spec.parameters ?? []).map((p) => ({ name: p.name, in: p.in, required: Boolean(p.required), schema: resolve(p.schema) })),
+        parameters: (spec.parameters ?? []).map((p) => ({
+          name: p.name,
+          in: p.in,
+          required: Boolean(p.required),
+          schema: resolve(p.schema),
+        })),
         body: spec.requestBody ? resolve(spec.requestBody.content?.['application/json']?.schema) : undefined,
         staffOnly: Array.isArray(spec.security) && spec.security.length > 0,
       });

@@ -3,7 +3,11 @@ import { IsIn, IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validato
 import { MayBeOmitted } from '../../../common/http/may-be-omitted.js';
 
 export class ConfirmOrderDto {
-  @ApiPropertyOptional({ description: 'When the kitchen expects the order to be ready (ISO-8601)', format: 'date-time', example: '2026-11-22T19:30:00.000Z' })
+  @ApiPropertyOptional({
+    description: 'When the kitchen expects the order to be ready (ISO-8601)',
+    format: 'date-time',
+    example: '2026-11-22T19:30:00.000Z',
+  })
   @MayBeOmitted()
   @IsISO8601({ strict: true }, { message: 'estimatedReadyAt must be an ISO-8601 timestamp' })
   estimatedReadyAt?: string;
@@ -29,7 +33,11 @@ export class PayOrderDto {
 }
 
 export class ApplyDiscountDto {
-  @ApiProperty({ description: 'A discount code from the menu (WELCOME10, PIZZA20, HALFPRICE, FIVEOFF, TENOFF)', maxLength: 40, example: 'WELCOME10' })
+  @ApiProperty({
+    description: 'A discount code from the menu (WELCOME10, PIZZA20, HALFPRICE, FIVEOFF, TENOFF)',
+    maxLength: 40,
+    example: 'WELCOME10',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(40)

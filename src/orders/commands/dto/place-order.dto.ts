@@ -29,7 +29,8 @@ export class CustomerDto {
   phone!: string;
 
   @ApiPropertyOptional({
-    description: 'Trimmed. Required (not blank) for a delivery; an order that names no fulfilment is a delivery when it has an address, else a pickup',
+    description:
+      'Trimmed. Required (not blank) for a delivery; an order that names no fulfilment is a delivery when it has an address, else a pickup',
     maxLength: 300,
     example: '1 Analytical St, London',
   })

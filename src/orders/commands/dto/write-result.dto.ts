@@ -8,6 +8,9 @@ export class WriteResultDto {
   @ApiProperty({ description: "The order stream's version after the write", example: 2 })
   version!: number;
 
-  @ApiProperty({ description: 'Global event-log position of the last event written: pass it as minPosition to read your write', example: 1043 })
+  @ApiProperty({
+    description: 'Global event-log position of the last event written: pass it as minPosition to read your write',
+    example: 1043,
+  })
   position!: number;
 }

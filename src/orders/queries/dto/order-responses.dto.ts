@@ -116,7 +116,12 @@ export class OrderPageView {
   @ApiProperty({ type: () => [OrderView], description: 'Newest first' })
   items!: OrderView[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page', example: 'WyIyMDI2LTExLTIyVDE4OjA0OjA1LjEyM1oiLCIwYjdmIl0' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as cursor for the next page; null on the last page',
+    example: 'WyIyMDI2LTExLTIyVDE4OjA0OjA1LjEyM1oiLCIwYjdmIl0',
+  })
   nextCursor!: string | null;
 }
 
@@ -136,13 +141,23 @@ export class TimelineEntryView {
   @ApiProperty({ example: 'Confirmed by staff, ready by 18:30' })
   description!: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: "The event's data, without the order id", example: { estimatedReadyAt: '2026-11-22T18:30:00.000Z', kitchenNotes: null } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "The event's data, without the order id",
+    example: { estimatedReadyAt: '2026-11-22T18:30:00.000Z', kitchenNotes: null },
+  })
   details!: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: String, nullable: true, enum: ['customer', 'staff'], example: 'staff' })
   actor!: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'X-Correlation-Id of the request that wrote it', example: 'checkout-7f3a' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'X-Correlation-Id of the request that wrote it',
+    example: 'checkout-7f3a',
+  })
   correlationId!: string | null;
 }
 

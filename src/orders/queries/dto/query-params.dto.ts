@@ -8,7 +8,8 @@ const STATUSES = ['PENDING', 'CONFIRMED', 'COOKING', 'READY', 'OUT_FOR_DELIVERY'
 /** Every query takes minPosition: answer once the read model behind it has that write. */
 export class ReadYourWritesDto {
   @ApiPropertyOptional({
-    description: 'Read your write: answer once the read model has applied the event at this position (a write returns it), else 503 PROJECTION_BEHIND',
+    description:
+      'Read your write: answer once the read model has applied the event at this position (a write returns it), else 503 PROJECTION_BEHIND',
     minimum: 0,
     example: 1043,
   })
@@ -48,7 +49,11 @@ export class ListOrdersDto extends ReadYourWritesDto {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page', maxLength: 200, example: 'WyIyMDI2LTExLTIyVDE4OjA0OjA1LjEyM1oiLCIwYjdmIl0' })
+  @ApiPropertyOptional({
+    description: 'nextCursor from the previous page',
+    maxLength: 200,
+    example: 'WyIyMDI2LTExLTIyVDE4OjA0OjA1LjEyM1oiLCIwYjdmIl0',
+  })
   @MayBeOmitted()
   @IsString()
   @MaxLength(200)
