@@ -2,9 +2,11 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { IdempotencyTicket } from '../idempotency/idempotency.interceptor.js';
+import type { IdempotencyTicket } from '../idempotency/idempotency-ticket.js';
 
-export type ActorKind = 'customer' | 'staff';
+import type { ActorKind } from '../auth/actor.js';
+
+export type { ActorKind } from '../auth/actor.js';
 
 export interface RequestContext {
   readonly correlationId: string;

@@ -6,17 +6,11 @@ import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { AppError } from '../errors/app-error.js';
 import { type ContextualRequest, headerOf } from '../http/request-context.js';
+import type { IdempotencyTicket } from './idempotency-ticket.js';
 import { IdempotencyStore, type StoredResponse } from './idempotency.store.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** What a write needs to finish an idempotent request inside its own transaction. */
-export interface IdempotencyTicket {
-  readonly key: string;
-  readonly lease: string;
-  readonly status: number;
-  completed: boolean;
-}
 
 /**
  * Idempotency-Key on any POST (IETF httpapi idempotency-key draft): the first

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Queryable } from '../../database/database.js';
-import type { IdempotencyTicket } from './idempotency.interceptor.js';
+import type { IdempotencyTicket } from './idempotency-ticket.js';
 import { IdempotencyStore } from './idempotency.store.js';
 
 /**

@@ -3,24 +3,25 @@ import type { PoolClient } from 'pg';
 import type { FeedEnvelope } from '../event-envelope.js';
 import type { RecordedEvent } from '../event-types.js';
 import type { SubscriptionCursor } from './subscription-cursor.js';
+import { Inbox } from './inbox.js';
 import { Leadership } from './leadership.js';
+import { answers, describePosition, giveBack, takeConnection } from './own-connection.js';
 import { CheckpointMoved, SubscriberGone } from './subscription-errors.js';
 import type { SubscriptionOptions, SubscriptionStatus } from './subscription-options.js';
 
 export type { HandleContext, SubscriptionHandler, SubscriptionOptions, SubscriptionStatus } from './subscription-options.js';
 
 /**
- * The one way anything here follows the event log: a named subscriber that
- * stands at a cursor, takes the events the EventFeed delivers (offer) while they
- * follow on from it, and reads the store itself across any gap (a restart, a
- * failure, a batch it could not take in time). Optionally it runs in one
- * instance at a time (an advisory lock) on a connection of its own, and retries
- * failures with backoff. Projections, webhook deliveries and every live client
- * are subscriptions; they differ only in their handler and options.
+ * The one way anything here follows the event log: a named subscriber at a
+ * cursor takes what the EventFeed delivers (offer) while it follows on, and reads
+ * the store itself across any gap (a restart, a failure, a full inbox). Options:
+ * one instance at a time (Leadership), a connection of its own, retries with
+ * backoff. Projections, webhooks and every live client differ only in these.
  */
 export class Subscription<P> {
+  readonly name: string;
   private readonly logger: Logger;
-  private readonly inbox: FeedEnvelope[] = [];
+  private readonly inbox: Inbox;
   private cursor: SubscriptionCursor<P> | undefined;
   private statusValue: SubscriptionStatus = 'starting';
   private lastErrorValue: string | undefined;
@@ -37,11 +38,9 @@ export class Subscription<P> {
   private stopped = false;
 
   constructor(private readonly options: SubscriptionOptions<P>) {
+    this.name = options.name;
     this.logger = options.logger ?? new Logger(`Subscription ${options.name}`);
-  }
-
-  get name(): string {
-    return this.options.name;
+    this.inbox = new Inbox(options.inbox.max);
   }
 
   get status(): SubscriptionStatus {
@@ -77,10 +76,15 @@ export class Subscription<P> {
         begin: async () => {
           this.cursor = undefined;
           const begun = await this.begin();
-          if (begun) this.logger.log(`Running here from ${where(this.position)}`);
+          if (begun) this.logger.log(`Running here from ${describePosition(this.position)}`);
           return begun;
         },
-        end: () => this.standDown(),
+        // The lead is gone: the work in hand ends, then the connection goes back.
+        end: async () => {
+          this.term?.abort();
+          await this.working;
+          await this.resign();
+        },
         standBy: () => {
           if (!this.stopped) this.statusValue = 'standby';
         },
@@ -93,22 +97,15 @@ export class Subscription<P> {
   async stop(): Promise<void> {
     this.end();
     await this.working;
-    await this.resign();
-    await this.leadership?.stop();
-    this.statusValue = 'stopped';
+    await this.finish();
   }
 
-  /**
-   * An event the feed delivers; cheap and synchronous, the work happens later.
-   * Kept from before start() too: a live client subscribes before its resume
-   * point is looked up, so nothing delivered meanwhile is lost.
-   */
+  /** An event the feed delivers: kept (from before start() too, as a live client needs), handled later. */
   offer(envelope: FeedEnvelope): void {
     // Standing by or backing off: the store is read anyway when it runs again.
     if (this.stopped || !(this.leading || this.statusValue === 'starting') || this.statusValue === 'failed') return;
     if (this.cursor && !this.cursor.wants(envelope)) return;
-    if (this.inbox.length >= this.options.inbox.max) {
-      this.inbox.length = 0;
+    if (!this.inbox.put(envelope)) {
       const { whenFull } = this.options.inbox;
       if (whenFull !== 'replay') {
         this.options.onFailure?.(new Error(whenFull.fail), ++this.failures);
@@ -116,8 +113,6 @@ export class Subscription<P> {
         return;
       }
       this.replayWanted = true;
-    } else {
-      this.inbox.push(envelope);
     }
     this.kick();
   }
@@ -152,8 +147,7 @@ export class Subscription<P> {
     // A term that ended with a lost lock may still be finishing a write: never run two at once.
     // (No await when there is nothing to wait for: a live client's first replay starts in the same tick.)
     if (this.working) await this.working;
-    // A lost connection is noticed by the next statement on it (see failed()).
-    const connection = this.options.ownConnection ? await this.options.ownConnection.checkout(ignoreError) : undefined;
+    const connection = this.options.ownConnection ? await takeConnection(this.options.ownConnection) : undefined;
     if (this.stopped) {
       connection?.release();
       return false;
@@ -177,7 +171,7 @@ export class Subscription<P> {
     if (this.working || this.paused > 0 || this.stopped || !this.leading || this.statusValue === 'failed') return;
     this.working = this.work().finally(() => {
       this.working = undefined;
-      if ((this.inbox.length > 0 || this.replayWanted || this.reopenWanted) && this.statusValue !== 'failed') this.kick();
+      if ((this.inbox.size > 0 || this.replayWanted || this.reopenWanted) && this.statusValue !== 'failed') this.kick();
     });
   }
 
@@ -200,22 +194,16 @@ export class Subscription<P> {
           await this.replay(cursor);
           continue;
         }
-        const next = this.inbox.shift();
+        const next = this.inbox.next(cursor, this.options.batchSize);
         if (!next) break;
-        if (!cursor.wants(next) || cursor.hasSeen(next)) continue;
-        if (!cursor.follows(next)) {
-          await this.replay(cursor);
-          if (this.running() && !cursor.hasSeen(next)) {
-            throw new Error(`event at position ${next.position} was published but is not in the store`);
-          }
+        if ('batch' in next) {
+          await this.handle(cursor, next.batch);
           continue;
         }
-        // Whatever else is waiting and follows on goes into the same call.
-        const batch: RecordedEvent[] = [next];
-        while (this.inbox.length > 0 && batch.length < this.options.batchSize && cursor.chains(batch[batch.length - 1], this.inbox[0])) {
-          batch.push(this.inbox.shift()!);
+        await this.replay(cursor);
+        if (this.running() && !cursor.hasSeen(next.gap)) {
+          throw new Error(`event at position ${next.gap.position} was published but is not in the store`);
         }
-        await this.handle(cursor, batch);
       }
       if (this.running() && this.statusValue !== 'failed') this.statusValue = 'live';
     } catch (error) {
@@ -255,9 +243,9 @@ export class Subscription<P> {
     }
     this.failures++;
     this.lastErrorValue = error.message;
-    this.inbox.length = 0;
+    this.inbox.clear();
     this.options.onFailure?.(error, this.failures);
-    if (this.connection && !(await this.connectionAlive())) {
+    if (this.connection && !(await answers(this.connection))) {
       this.logger.warn(`Lost its database connection: ${error.message}`);
       await this.resign();
       this.statusValue = 'standby';
@@ -271,7 +259,7 @@ export class Subscription<P> {
     }
     this.statusValue = 'failed';
     const delay = retryDelayMs(this.failures);
-    this.logger.error(`Stopped at ${where(this.cursor?.position)}: ${error.message}; retrying in ${delay} ms`);
+    this.logger.error(`Stopped at ${describePosition(this.cursor?.position)}: ${error.message}; retrying in ${delay} ms`);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       if (this.stopped || !this.leading) return;
@@ -281,32 +269,19 @@ export class Subscription<P> {
     }, delay);
   }
 
-  private async connectionAlive(): Promise<boolean> {
-    try {
-      await this.connection?.query('SELECT 1');
-      return this.connection !== undefined;
-    } catch {
-      return false;
-    }
-  }
-
-  /** The lead is gone: the work in hand ends, then the connection goes back. */
-  private async standDown(): Promise<void> {
-    this.term?.abort();
-    await this.working;
-    await this.resign();
-  }
-
   private end(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.inbox.length = 0;
     this.term?.abort();
   }
 
   /** stop() from inside the work itself, which must not wait for itself to finish. */
   private async endHere(): Promise<void> {
     this.end();
+    await this.finish();
+  }
+
+  private async finish(): Promise<void> {
     await this.resign();
     await this.leadership?.stop();
     this.statusValue = 'stopped';
@@ -315,27 +290,10 @@ export class Subscription<P> {
   /** Gives up running here; never while the work still uses the connection (the callers see to that). */
   private async resign(): Promise<void> {
     this.leading = false;
-    this.inbox.length = 0;
+    this.inbox.clear();
     this.term?.abort();
     const connection = this.connection;
     this.connection = undefined;
-    connection?.release(!(await isClean(connection)));
+    if (connection) await giveBack(connection);
   }
-}
-
-const ignoreError = (): void => undefined;
-
-/** A connection goes back to the pool only if it still answers. */
-async function isClean(connection: PoolClient): Promise<boolean> {
-  try {
-    await connection.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function where(position: unknown): string {
-  if (position && typeof position === 'object' && 'position' in position) return `position ${(position as { position: number }).position}`;
-  return position === undefined ? 'the start' : `version ${String(position)}`;
 }

@@ -1,4 +1,4 @@
-import type { ActorKind } from '../../common/http/request-context.js';
+import type { ActorKind } from '../../common/auth/actor.js';
 import { findDiscount } from '../../menu/discount-codes.js';
 import { unknownDiscountCode } from '../domain/order-errors.js';
 import type { PizzaOrder } from '../domain/pizza-order.js';

@@ -1,8 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock.js';
-import type { ActorKind } from '../../common/http/request-context.js';
-import type { IdempotencyTicket } from '../../common/idempotency/idempotency.interceptor.js';
+import type { ActorKind } from '../../common/auth/actor.js';
+import type { IdempotencyTicket } from '../../common/idempotency/idempotency-ticket.js';
 import { IdempotentWrite } from '../../common/idempotency/idempotent-write.js';
 import { AppConfig } from '../../config/app-config.js';
 import { EventFeed } from '../../event-store/event-feed.js';
