@@ -11,7 +11,6 @@ import { IdempotencyStore, type StoredResponse } from './idempotency.store.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-
 /**
  * Idempotency-Key on any POST (IETF httpapi idempotency-key draft): the first
  * request claims the key; the same key and body again gets the first answer back
