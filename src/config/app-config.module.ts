@@ -1,6 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
-import { IdempotencyStore } from '../common/idempotency/idempotency.store.js';
 import { AppConfig } from './app-config.js';
 
 /**
@@ -13,8 +12,8 @@ export class AppConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppConfigModule,
-      providers: [{ provide: AppConfig, useValue: config }, Clock, IdempotencyStore],
-      exports: [AppConfig, Clock, IdempotencyStore],
+      providers: [{ provide: AppConfig, useValue: config }, Clock],
+      exports: [AppConfig, Clock],
     };
   }
 }

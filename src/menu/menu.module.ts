@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module.js';
 import { MenuController } from './menu.controller.js';
 import { PriceQuoteController } from './price-quote.controller.js';
 
-@Module({ controllers: [MenuController, PriceQuoteController] })
+@Module({ imports: [IdempotencyModule], controllers: [MenuController, PriceQuoteController] })
 export class MenuModule {}

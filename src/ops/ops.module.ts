@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { DestinationStream, Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
+import { ProjectionsModule } from '../projections/projections.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessIndicators } from './health/readiness.indicators.js';
 import { HttpObserver } from './http/http-observer.js';
@@ -34,7 +35,8 @@ export class OpsModule {
     const root = new RootLogger(options.logger ?? createRootLogger(config, options.logDestination));
     return {
       module: OpsModule,
-      imports: [TerminusModule.forRoot({ logger: false })],
+      // Projections: health and metrics report how far each read model has got.
+      imports: [TerminusModule.forRoot({ logger: false }), ProjectionsModule],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: RootLogger, useValue: root },

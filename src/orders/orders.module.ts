@@ -1,10 +1,11 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { EventRegistry } from '../event-store/event-registry.js';
+import { ProjectionsModule } from '../projections/projections.module.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { ChangeOrderHandler } from './commands/change-order.command.js';
 import { OrderCommandRunner } from './commands/order-command-runner.js';
 import { WrittenOrderHeaders } from './commands/written-order-headers.js';
-import { IdempotentWrite } from '../common/idempotency/idempotent-write.js';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module.js';
 import { OrderCommandsController } from './commands/order-commands.controller.js';
 import { PlaceOrderHandler } from './commands/place-order.command.js';
 import { OrderRepository } from './order.repository.js';
@@ -32,11 +33,11 @@ const QUERY_HANDLERS = [
 ];
 
 @Module({
+  imports: [ProjectionsModule, IdempotencyModule],
   controllers: [OrderCommandsController, OrderQueriesController],
   providers: [
     OrderRepository,
     OrderCommandRunner,
-    IdempotentWrite,
     WrittenOrderHeaders,
     ...COMMAND_HANDLERS,
     ...PROJECTIONS,

@@ -1,10 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module.js';
 import { ProjectionRebuilder } from './projection-rebuilder.js';
 import { ProjectionsAdminController } from './projections-admin.controller.js';
 import { ProjectionsService } from './projections.service.js';
 
-@Global()
 @Module({
+  imports: [IdempotencyModule],
   controllers: [ProjectionsAdminController],
   providers: [ProjectionsService, ProjectionRebuilder],
   exports: [ProjectionsService, ProjectionRebuilder],
