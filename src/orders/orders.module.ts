@@ -35,14 +35,7 @@ const QUERY_HANDLERS = [
 @Module({
   imports: [ProjectionsModule, IdempotencyModule],
   controllers: [OrderCommandsController, OrderQueriesController],
-  providers: [
-    OrderRepository,
-    OrderCommandRunner,
-    WrittenOrderHeaders,
-    ...COMMAND_HANDLERS,
-    ...PROJECTIONS,
-    ...QUERY_HANDLERS,
-  ],
+  providers: [OrderRepository, OrderCommandRunner, WrittenOrderHeaders, ...COMMAND_HANDLERS, ...PROJECTIONS, ...QUERY_HANDLERS],
   exports: [OrderRepository],
 })
 export class OrdersModule implements OnModuleInit {
