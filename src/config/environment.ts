@@ -57,15 +57,13 @@ function OneOf(allowed: readonly string[]): PropertyDecorator {
  * in step).
  */
 export class Environment {
-  @OneOf(NODE_ENVS)
-  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+  @OneOf(NODE_ENVS) NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 
   @IsString()
   @IsNotEmpty()
   HOST = '0.0.0.0';
 
-  @WholeNumber(0, 65535)
-  PORT = 3000;
+  @WholeNumber(0, 65535) PORT = 3000;
 
   @ValidateIf((env: Environment) => env.DATABASE_URL !== undefined)
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
@@ -75,11 +73,9 @@ export class Environment {
   @IsNotEmpty()
   EMBEDDED_PG_DIR = '.data/postgres';
 
-  @WholeNumber(1024, 65535)
-  EMBEDDED_PG_PORT = 54329;
+  @WholeNumber(1024, 65535) EMBEDDED_PG_PORT = 54329;
 
-  @WholeNumber(1, 200)
-  DB_POOL_SIZE = 10;
+  @WholeNumber(1, 200) DB_POOL_SIZE = 10;
 
   @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.STAFF_API_TOKEN !== undefined)
   @IsDefined({ message: 'is required when NODE_ENV=production' })
@@ -87,44 +83,32 @@ export class Environment {
   @MinLength(16, { message: 'must be at least 16 characters' })
   STAFF_API_TOKEN?: string = undefined;
 
-  @WholeNumber(0, 1_000_000)
-  SNAPSHOT_EVERY = 50;
+  @WholeNumber(0, 1_000_000) SNAPSHOT_EVERY = 50;
 
   @Matches(/^\d+\s*(b|kb|mb)?$/i, { message: (args) => `must be a size such as 64kb or 1mb${got(args)}` })
   BODY_LIMIT = '64kb';
 
-  @WholeNumber(0, 1000)
-  COMMAND_RETRIES = 10;
+  @WholeNumber(0, 1000) COMMAND_RETRIES = 10;
 
-  @WholeNumber(0, 60_000)
-  READ_YOUR_WRITES_TIMEOUT_MS = 5000;
+  @WholeNumber(0, 60_000) READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 
-  @WholeNumber(0, 3_600_000)
-  DB_STATEMENT_TIMEOUT_MS = 15_000;
+  @WholeNumber(0, 3_600_000) DB_STATEMENT_TIMEOUT_MS = 15_000;
 
-  @WholeNumber(0, 3_600_000)
-  DB_LOCK_TIMEOUT_MS = 5_000;
+  @WholeNumber(0, 3_600_000) DB_LOCK_TIMEOUT_MS = 5_000;
 
-  @WholeNumber(10, 60_000)
-  PROJECTION_LOCK_RETRY_MS = 1_000;
+  @WholeNumber(10, 60_000) PROJECTION_LOCK_RETRY_MS = 1_000;
 
-  @WholeNumber(0, 10_000_000)
-  RATE_LIMIT_WRITES_PER_MINUTE = 600;
+  @WholeNumber(0, 10_000_000) RATE_LIMIT_WRITES_PER_MINUTE = 600;
 
-  @OneOf(LOG_LEVELS)
-  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+  @OneOf(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
-  @OneOf(LOG_FORMATS)
-  LOG_FORMAT: (typeof LOG_FORMATS)[number] = 'json';
+  @OneOf(LOG_FORMATS) LOG_FORMAT: (typeof LOG_FORMATS)[number] = 'json';
 
-  @WholeNumber(0, 600_000)
-  SHUTDOWN_TIMEOUT_MS = 10_000;
+  @WholeNumber(0, 600_000) SHUTDOWN_TIMEOUT_MS = 10_000;
 
-  @WholeNumber(0, 1_000_000_000)
-  HEALTH_MAX_LAG_EVENTS = 1_000;
+  @WholeNumber(0, 1_000_000_000) HEALTH_MAX_LAG_EVENTS = 1_000;
 
-  @WholeNumber(0, 86_400)
-  HEALTH_MAX_LAG_SECONDS = 30;
+  @WholeNumber(0, 86_400) HEALTH_MAX_LAG_SECONDS = 30;
 
   @Matches(HOST_LIST, {
     message: (args) => `must be a comma-separated list of host names, IP addresses or *.domain wildcards${got(args)}`,
@@ -134,11 +118,9 @@ export class Environment {
   @Matches(/^[A-Z]{2}$/, { message: (args) => `must be a two-letter ISO 3166 country code such as GB or ES${got(args)}` })
   PHONE_DEFAULT_REGION = 'GB';
 
-  @WholeNumber(100, 600_000)
-  WEBHOOK_TIMEOUT_MS = 5_000;
+  @WholeNumber(100, 600_000) WEBHOOK_TIMEOUT_MS = 5_000;
 
-  @WholeNumber(1, 86_400_000)
-  WEBHOOK_RETRY_MAX_MS = 60_000;
+  @WholeNumber(1, 86_400_000) WEBHOOK_RETRY_MAX_MS = 60_000;
 }
 
 /** The variable names, in declaration order. */

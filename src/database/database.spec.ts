@@ -59,13 +59,22 @@ const readyServer = () =>
     });
   });
 
+/** A Database on a one-connection pool to `server`, for `body`; then both are closed. */
+async function onDatabase(server: { port: number; close(): Promise<void> }, body: (db: Database) => Promise<void>): Promise<void> {
+  const pool = new pg.Pool({ host: '127.0.0.1', port: server.port, user: 'pizzeria', database: 'pizzeria', max: 1 });
+  pool.on('error', () => undefined);
+  try {
+    await body(new Database({ driver: { master: pool } } as unknown as DataSource));
+  } finally {
+    await pool.end();
+    await server.close();
+  }
+}
+
 describe('Database.checkout', () => {
   it("takes its 'error' listener off when the connection is released, so a pooled connection does not collect them", async () => {
     const server = await readyServer();
-    const pool = new pg.Pool({ host: '127.0.0.1', port: server.port, user: 'pizzeria', database: 'pizzeria', max: 1 });
-    pool.on('error', () => undefined);
-    const db = new Database({ driver: { master: pool } } as unknown as DataSource);
-    try {
+    await onDatabase(server, async (db) => {
       const first = await db.checkout(() => undefined);
       first.release();
       const idle = first.listenerCount('error');
@@ -81,27 +90,18 @@ describe('Database.checkout', () => {
         });
       }
       expect(first.listenerCount('error')).toBe(idle);
-    } finally {
-      await pool.end();
-      await server.close();
-    }
+    });
   });
 
   it('hears a connection the server ends in the very packet that made it ready, instead of crashing the process', async () => {
     const server = await shuttingDownServer();
-    const pool = new pg.Pool({ host: '127.0.0.1', port: server.port, user: 'pizzeria', database: 'pizzeria', max: 1 });
-    pool.on('error', () => undefined);
-    const db = new Database({ driver: { master: pool } } as unknown as DataSource);
-    try {
+    await onDatabase(server, async (db) => {
       const heard: Error[] = [];
       const client = await db.checkout((error) => heard.push(error));
       for (let i = 0; i < 100 && heard.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(heard.map((error) => (error as Error & { code?: string }).code)).toContain('57P01');
       await expect(client.query('SELECT 1')).rejects.toThrow();
       client.release(heard[0]);
-    } finally {
-      await pool.end();
-      await server.close();
-    }
+    });
   });
 });

@@ -58,6 +58,16 @@ function subscriber(streamId?: string) {
   return { subscription, sent, failures };
 }
 
+/** A log of one event, and a subscriber that has replayed it and gone live. */
+async function liveAfterOneEvent() {
+  const log = new FakeLog();
+  const e1 = log.add(101, 1);
+  const live = subscriber();
+  await live.subscription.start(new LogCursor(log.store, e1));
+  await live.subscription.settled();
+  return { log, e1, ...live };
+}
+
 describe('LiveSubscription: from replay to live without gaps or repeats', () => {
   it('replays after the resume point, then drops the live events the replay already sent', async () => {
     const log = new FakeLog();
@@ -76,11 +86,7 @@ describe('LiveSubscription: from replay to live without gaps or repeats', () => 
   });
 
   it('sends live events straight on while each follows the last one sent', async () => {
-    const log = new FakeLog();
-    const e1 = log.add(101, 1);
-    const { subscription, sent } = subscriber();
-    await subscription.start(new LogCursor(log.store, e1));
-    await subscription.settled();
+    const { log, e1, subscription, sent } = await liveAfterOneEvent();
 
     const e2 = log.add(102, 2);
     const e3 = log.add(103, 3);
@@ -91,11 +97,7 @@ describe('LiveSubscription: from replay to live without gaps or repeats', () => 
   });
 
   it('reads the store again when a live event does not follow on, and sends what was missing first', async () => {
-    const log = new FakeLog();
-    const e1 = log.add(101, 1);
-    const { subscription, sent } = subscriber();
-    await subscription.start(new LogCursor(log.store, e1));
-    await subscription.settled();
+    const { log, subscription, sent } = await liveAfterOneEvent();
 
     log.add(102, 2);
     const e3 = log.add(103, 3);
@@ -166,11 +168,7 @@ describe('LiveSubscription: from replay to live without gaps or repeats', () => 
   });
 
   it('gives up (and the client reconnects) when a published event is not in the store', async () => {
-    const log = new FakeLog();
-    const e1 = log.add(101, 1);
-    const { subscription, sent, failures } = subscriber();
-    await subscription.start(new LogCursor(log.store, e1));
-    await subscription.settled();
+    const { e1, subscription, sent, failures } = await liveAfterOneEvent();
     const ghost: RecordedEvent = { ...e1, position: 9, transactionId: '109', eventId: 'ghost' };
     subscription.offer(published(ghost, { transactionId: '108', position: 8 }));
     await subscription.settled();

@@ -20,53 +20,23 @@ export interface Menu {
   readonly toppings: readonly MenuTopping[];
 }
 
+/** A pizza of the catalogue, its prices in cents for small, medium and large. */
+function pizza(id: string, name: string, description: string, [small, medium, large]: [number, number, number]): MenuPizza {
+  return { id, name, description, priceCents: { small, medium, large } };
+}
+
 // The catalogue is data under a version so a price change is a reviewed edit
 // here, and orders already placed keep the prices stored in their events.
 export const MENU: Menu = {
   version: 1,
   pizzas: [
-    {
-      id: 'margherita',
-      name: 'Margherita',
-      description: 'San Marzano tomato, fior di latte, fresh basil, olive oil',
-      priceCents: { small: 900, medium: 1200, large: 1500 },
-    },
-    {
-      id: 'pepperoni',
-      name: 'Pepperoni',
-      description: 'Tomato, mozzarella, spicy pepperoni',
-      priceCents: { small: 1050, medium: 1400, large: 1750 },
-    },
-    {
-      id: 'quattro-formaggi',
-      name: 'Quattro Formaggi',
-      description: 'Mozzarella, gorgonzola, fontina and parmigiano, no tomato',
-      priceCents: { small: 1150, medium: 1500, large: 1850 },
-    },
-    {
-      id: 'diavola',
-      name: 'Diavola',
-      description: 'Tomato, mozzarella, hot salami, chilli flakes',
-      priceCents: { small: 1100, medium: 1450, large: 1800 },
-    },
-    {
-      id: 'funghi',
-      name: 'Funghi',
-      description: 'Tomato, mozzarella, roasted mushrooms, garlic, parsley',
-      priceCents: { small: 1000, medium: 1300, large: 1600 },
-    },
-    {
-      id: 'vegetariana',
-      name: 'Vegetariana',
-      description: 'Tomato, mozzarella, peppers, onions, olives, courgette',
-      priceCents: { small: 1050, medium: 1350, large: 1650 },
-    },
-    {
-      id: 'hawaiian',
-      name: 'Hawaiian',
-      description: 'Tomato, mozzarella, cooked ham, pineapple',
-      priceCents: { small: 1050, medium: 1400, large: 1700 },
-    },
+    pizza('margherita', 'Margherita', 'San Marzano tomato, fior di latte, fresh basil, olive oil', [900, 1200, 1500]),
+    pizza('pepperoni', 'Pepperoni', 'Tomato, mozzarella, spicy pepperoni', [1050, 1400, 1750]),
+    pizza('quattro-formaggi', 'Quattro Formaggi', 'Mozzarella, gorgonzola, fontina and parmigiano, no tomato', [1150, 1500, 1850]),
+    pizza('diavola', 'Diavola', 'Tomato, mozzarella, hot salami, chilli flakes', [1100, 1450, 1800]),
+    pizza('funghi', 'Funghi', 'Tomato, mozzarella, roasted mushrooms, garlic, parsley', [1000, 1300, 1600]),
+    pizza('vegetariana', 'Vegetariana', 'Tomato, mozzarella, peppers, onions, olives, courgette', [1050, 1350, 1650]),
+    pizza('hawaiian', 'Hawaiian', 'Tomato, mozzarella, cooked ham, pineapple', [1050, 1400, 1700]),
   ],
   toppings: [
     { id: 'extra-cheese', name: 'Extra cheese', priceCents: 150 },

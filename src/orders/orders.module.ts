@@ -10,9 +10,9 @@ import { OrderCommandsController } from './commands/order-commands.controller.js
 import { PlaceOrderHandler } from './commands/place-order.command.js';
 import { OrderRepository } from './order.repository.js';
 import { registerOrderEvents } from './order-stream.js';
-import { AnalyticsProjection } from './read-models/analytics.projection.js';
-import { KitchenQueueProjection } from './read-models/kitchen-queue.projection.js';
-import { OrderDetailsProjection } from './read-models/order-details.projection.js';
+import { analyticsProjection } from './read-models/analytics.projection.js';
+import { kitchenQueueProjection } from './read-models/kitchen-queue.projection.js';
+import { orderDetailsProjection } from './read-models/order-details.projection.js';
 import { GetAnalyticsSummaryHandler } from './queries/get-analytics-summary.query.js';
 import { GetKitchenQueueHandler } from './queries/get-kitchen-queue.query.js';
 import { GetOrderStateHandler } from './queries/get-order-state.query.js';
@@ -22,7 +22,8 @@ import { ListOrdersHandler } from './queries/list-orders.query.js';
 import { OrderQueriesController } from './queries/order-queries.controller.js';
 
 const COMMAND_HANDLERS = [PlaceOrderHandler, ChangeOrderHandler];
-const PROJECTIONS = [OrderDetailsProjection, KitchenQueueProjection, AnalyticsProjection];
+// The order read models have no dependencies: plain objects, registered with the projections engine here.
+const READ_MODELS = [orderDetailsProjection, kitchenQueueProjection, analyticsProjection];
 const QUERY_HANDLERS = [
   GetOrderHandler,
   ListOrdersHandler,
@@ -35,20 +36,17 @@ const QUERY_HANDLERS = [
 @Module({
   imports: [ProjectionsModule, IdempotencyModule],
   controllers: [OrderCommandsController, OrderQueriesController],
-  providers: [OrderRepository, OrderCommandRunner, WrittenOrderHeaders, ...COMMAND_HANDLERS, ...PROJECTIONS, ...QUERY_HANDLERS],
+  providers: [OrderRepository, OrderCommandRunner, WrittenOrderHeaders, ...COMMAND_HANDLERS, ...QUERY_HANDLERS],
   exports: [OrderRepository],
 })
 export class OrdersModule implements OnModuleInit {
   constructor(
     private readonly registry: EventRegistry,
     private readonly projections: ProjectionsService,
-    private readonly orderDetails: OrderDetailsProjection,
-    private readonly kitchenQueue: KitchenQueueProjection,
-    private readonly analytics: AnalyticsProjection,
   ) {}
 
   onModuleInit(): void {
     registerOrderEvents(this.registry);
-    for (const projection of [this.orderDetails, this.kitchenQueue, this.analytics]) this.projections.register(projection);
+    for (const projection of READ_MODELS) this.projections.register(projection);
   }
 }

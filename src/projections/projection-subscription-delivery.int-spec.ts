@@ -75,9 +75,7 @@ describe('A projection subscription on PostgreSQL', () => {
     runner.offer(envelopes[2]);
     await reached(runner, last(second));
 
-    expect(await s.seen()).toEqual(rowsOf([...first, ...second]));
-    expect(s.projection.errors).toEqual([]);
-    expect(await storedCheckpoint(s.projection.name)).toEqual(checkpointOf(last(second)));
+    await s.expectProjected([...first, ...second]);
   });
 
   it('never passes an event whose transaction began first and commits last', async () => {

@@ -4,12 +4,11 @@ import { recordMeasurement, waitUntil } from '../../test/support/projection-help
 import { last, rowsOf, useProjectionSubscriptions } from '../../test/support/projection-subscription-harness.js';
 import type { DatabaseFixture } from '../../test/support/database-fixture.js';
 import { Database } from '../database/database.js';
-import { checkpointOf } from '../event-store/event-envelope.js';
 import type { RecordedEvent } from '../event-store/event-types.js';
 
 describe('A projection subscription on PostgreSQL', () => {
   const harness = useProjectionSubscriptions();
-  const { scenario, startLive, caughtUp, reached, readEverything, storedCheckpoint, testFeed, started, locks } = harness;
+  const { scenario, startLive, caughtUp, reached, readEverything, testFeed, started, locks } = harness;
   let fixture: DatabaseFixture;
   let db: Database;
 
@@ -67,9 +66,7 @@ describe('A projection subscription on PostgreSQL', () => {
     expect(afterwards).toHaveLength(5);
     await reached(standby, last(afterwards));
 
-    expect(await s.seen()).toEqual(rowsOf([...published, ...afterwards]));
-    expect(s.projection.errors).toEqual([]);
-    expect(await storedCheckpoint(s.projection.name)).toEqual(checkpointOf(last(afterwards)));
+    await s.expectProjected([...published, ...afterwards]);
   });
 
   it('steps down when its connection is killed, and the standby takes over', async () => {
@@ -95,9 +92,7 @@ describe('A projection subscription on PostgreSQL', () => {
     await reached(standby, last(published));
     await waitUntil(() => !leader.isLeader, { what: 'the old leader notices and steps down' });
 
-    expect(await s.seen()).toEqual(rowsOf(published));
-    expect(await storedCheckpoint(s.projection.name)).toEqual(checkpointOf(last(published)));
-    expect(s.projection.errors).toEqual([]);
+    await s.expectProjected(published);
   });
 
   it('does not take the lead once stopped, even when stop() lands while it is trying to', async () => {

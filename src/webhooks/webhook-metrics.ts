@@ -8,48 +8,35 @@ const STATUSES: readonly WebhookInfo['status'][] = ['active', 'failing'];
 const sources = new Set<Source>();
 let snapshot: { at: number; infos: Promise<WebhookInfo[]> } | undefined;
 
-const GAUGES: ReadonlyArray<{ name: string; help: string; labels: string[]; values: (info: WebhookInfo) => Array<[Labels, number]> }> = [
-  {
-    name: 'pizzeria_webhook_position',
-    help: 'Global log position up to which the webhook has delivered (or passed over) events',
+interface WebhookGauge {
+  name: string;
+  help: string;
+  labels: string[];
+  values: (info: WebhookInfo) => Array<[Labels, number]>;
+}
+
+/** The gauges with one series per webhook: name, help and the value. */
+const PER_WEBHOOK: Record<string, [help: string, value: (info: WebhookInfo) => number]> = {
+  pizzeria_webhook_position: ['Global log position up to which the webhook has delivered (or passed over) events', (i) => i.position],
+  pizzeria_webhook_lag_events: ['Events of the types the webhook wants that are in the log but not delivered yet', (i) => i.lagEvents],
+  pizzeria_webhook_delivered_events: ['Events the receiver has accepted with a 2xx since the webhook was created', (i) => i.deliveredCount],
+  pizzeria_webhook_failed_attempts: ['Delivery attempts that failed (error, timeout or non-2xx) since creation', (i) => i.failedAttempts],
+  pizzeria_webhook_consecutive_failures: ['Failed attempts since the last successful delivery', (i) => i.consecutiveFailures],
+  pizzeria_webhook_runs_here: ['1 when this instance holds the webhook lock and delivers its events', (i) => (i.runsHere ? 1 : 0)],
+};
+
+const GAUGES: readonly WebhookGauge[] = [
+  ...Object.entries(PER_WEBHOOK).map(([name, [help, value]]): WebhookGauge => ({
+    name,
+    help,
     labels: ['webhook'],
-    values: (info) => [[{ webhook: info.id }, info.position]],
-  },
-  {
-    name: 'pizzeria_webhook_lag_events',
-    help: 'Events of the types the webhook wants that are in the log but not delivered yet',
-    labels: ['webhook'],
-    values: (info) => [[{ webhook: info.id }, info.lagEvents]],
-  },
+    values: (info) => [[{ webhook: info.id }, value(info)]],
+  })),
   {
     name: 'pizzeria_webhook_status',
     help: 'The webhook status: 1 for the one it is in (active or failing), 0 for the others',
     labels: ['webhook', 'status'],
     values: (info) => STATUSES.map((status): [Labels, number] => [{ webhook: info.id, status }, info.status === status ? 1 : 0]),
-  },
-  {
-    name: 'pizzeria_webhook_delivered_events',
-    help: 'Events the webhook receiver has accepted with a 2xx since the webhook was created',
-    labels: ['webhook'],
-    values: (info) => [[{ webhook: info.id }, info.deliveredCount]],
-  },
-  {
-    name: 'pizzeria_webhook_failed_attempts',
-    help: 'Delivery attempts that failed (error, timeout or non-2xx) since the webhook was created',
-    labels: ['webhook'],
-    values: (info) => [[{ webhook: info.id }, info.failedAttempts]],
-  },
-  {
-    name: 'pizzeria_webhook_consecutive_failures',
-    help: 'Failed attempts since the last successful delivery',
-    labels: ['webhook'],
-    values: (info) => [[{ webhook: info.id }, info.consecutiveFailures]],
-  },
-  {
-    name: 'pizzeria_webhook_runs_here',
-    help: '1 when this instance holds the webhook lock and delivers its events',
-    labels: ['webhook'],
-    values: (info) => [[{ webhook: info.id }, info.runsHere ? 1 : 0]],
   },
 ];
 

@@ -180,6 +180,12 @@ export function useProjectionSubscriptions() {
       async seen(): Promise<SeenRow[]> {
         return db.query<SeenRow>(`SELECT position::int AS position, stream_id, n FROM ${table} ORDER BY seq`);
       },
+      /** The table holds exactly these events, each once and in order, with no error, and the checkpoint stands on the last. */
+      async expectProjected(events: readonly RecordedEvent[]): Promise<void> {
+        expect(await this.seen()).toEqual(rowsOf(events));
+        expect(projection.errors).toEqual([]);
+        expect(await storedCheckpoint(projection.name)).toEqual(checkpointOf(last(events)));
+      },
     };
   }
 

@@ -28,7 +28,7 @@ export function limitWrites(fastify: FastifyInstance, perMinute: number, staffTo
     reply.header('Retry-After', String(Math.max(1, verdict.ttlInSeconds)));
     throw new AppError(
       'TOO_MANY_REQUESTS',
-      `Too many writes from this address: at most ${perMinute} a minute. Try again after the Retry-After delay`,
+      `Too many writes from this address: at most ${perMinute} a minute. Try again after Retry-After`,
     );
   });
 }

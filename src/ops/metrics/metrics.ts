@@ -10,6 +10,24 @@ export interface RebuildProgressSample {
   done: boolean;
 }
 
+/** What each instrument counts, as /metrics shows it. */
+const HELP = {
+  http_request_duration_seconds: 'HTTP requests by method, route pattern and status code: the _count series gives the request rate',
+  http_requests_in_flight: 'HTTP requests being served right now',
+  pizzeria_commands_total: 'Commands executed, by command type, outcome (ok, rejected: a 4xx answer, failed: a 5xx one) and error code',
+  pizzeria_command_duration_seconds: 'Time to run a command, load to append, by command type and outcome',
+  pizzeria_commands_in_flight: 'Commands being executed right now',
+  pizzeria_events_appended_total: 'Events appended to the event store by this instance, by event type',
+  pizzeria_append_batch_size: 'Single-event appends written together in one statement and commit (group commit)',
+  pizzeria_concurrency_conflicts_total:
+    'Optimistic-concurrency conflicts met by commands, by what followed: retried against fresh state, version_mismatch (412 to an If-Match), gave_up (409 after the last retry)',
+  pizzeria_projection_rebuild_events_applied: 'Events replayed so far by the running (or last) rebuild of a projection',
+  pizzeria_projection_rebuild_position: 'Global log position the running (or last) rebuild of a projection has replayed up to',
+  pizzeria_projection_rebuilds_completed_total: 'Projection rebuilds swapped in',
+};
+
+type MetricName = keyof typeof HELP;
+
 /**
  * The app's Prometheus instruments, on a registry of its own (not prom-client's
  * global one, so several apps in one test process don't collide). Code that
@@ -21,82 +39,37 @@ export interface RebuildProgressSample {
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly httpRequestDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP requests by method, route pattern and status code: the _count series gives the request rate',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  readonly httpRequestDuration = histogram(
+    this.registry,
+    'http_request_duration_seconds',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    ['method', 'route', 'status_code'],
+  );
 
-  readonly httpRequestsInFlight = new Gauge({
-    name: 'http_requests_in_flight',
-    help: 'HTTP requests being served right now',
-    registers: [this.registry],
-  });
+  readonly httpRequestsInFlight = gauge(this.registry, 'http_requests_in_flight');
 
-  private readonly commands = new Counter({
-    name: 'pizzeria_commands_total',
-    help: 'Commands executed, by command type, outcome (ok, rejected: a 4xx answer, failed: a 5xx one) and error code',
-    labelNames: ['command', 'outcome', 'code'] as const,
-    registers: [this.registry],
-  });
+  private readonly commands = counter(this.registry, 'pizzeria_commands_total', ['command', 'outcome', 'code']);
 
-  private readonly commandDuration = new Histogram({
-    name: 'pizzeria_command_duration_seconds',
-    help: 'Time to run a command, load to append, by command type and outcome',
-    labelNames: ['command', 'outcome'] as const,
-    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  private readonly commandDuration = histogram(
+    this.registry,
+    'pizzeria_command_duration_seconds',
+    [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    ['command', 'outcome'],
+  );
 
-  readonly commandsInFlight = new Gauge({
-    name: 'pizzeria_commands_in_flight',
-    help: 'Commands being executed right now',
-    registers: [this.registry],
-  });
+  readonly commandsInFlight = gauge(this.registry, 'pizzeria_commands_in_flight');
 
-  private readonly eventsAppended = new Counter({
-    name: 'pizzeria_events_appended_total',
-    help: 'Events appended to the event store by this instance, by event type',
-    labelNames: ['type'] as const,
-    registers: [this.registry],
-  });
+  private readonly eventsAppended = counter(this.registry, 'pizzeria_events_appended_total', ['type']);
 
-  private readonly appendBatchSize = new Histogram({
-    name: 'pizzeria_append_batch_size',
-    help: 'Single-event appends written together in one statement and commit (group commit)',
-    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-    registers: [this.registry],
-  });
+  private readonly appendBatchSize = histogram(this.registry, 'pizzeria_append_batch_size', [1, 2, 4, 8, 16, 32, 64, 128, 256]);
 
-  private readonly concurrencyConflicts = new Counter({
-    name: 'pizzeria_concurrency_conflicts_total',
-    help: 'Optimistic-concurrency conflicts met by commands, by what followed: retried against fresh state, version_mismatch (412 to an If-Match), gave_up (409 after the last retry)',
-    labelNames: ['resolution'] as const,
-    registers: [this.registry],
-  });
+  private readonly concurrencyConflicts = counter(this.registry, 'pizzeria_concurrency_conflicts_total', ['resolution']);
 
-  private readonly rebuildEventsApplied = new Gauge({
-    name: 'pizzeria_projection_rebuild_events_applied',
-    help: 'Events replayed so far by the running (or last) rebuild of a projection',
-    labelNames: ['projection'] as const,
-    registers: [this.registry],
-  });
+  private readonly rebuildEventsApplied = gauge(this.registry, 'pizzeria_projection_rebuild_events_applied', ['projection']);
 
-  private readonly rebuildPosition = new Gauge({
-    name: 'pizzeria_projection_rebuild_position',
-    help: 'Global log position the running (or last) rebuild of a projection has replayed up to',
-    labelNames: ['projection'] as const,
-    registers: [this.registry],
-  });
+  private readonly rebuildPosition = gauge(this.registry, 'pizzeria_projection_rebuild_position', ['projection']);
 
-  private readonly rebuildsCompleted = new Counter({
-    name: 'pizzeria_projection_rebuilds_completed_total',
-    help: 'Projection rebuilds swapped in',
-    labelNames: ['projection'] as const,
-    registers: [this.registry],
-  });
+  private readonly rebuildsCompleted = counter(this.registry, 'pizzeria_projection_rebuilds_completed_total', ['projection']);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -124,4 +97,22 @@ export class Metrics {
     this.rebuildPosition.set({ projection: progress.name }, progress.position);
     if (progress.done) this.rebuildsCompleted.inc({ projection: progress.name });
   }
+}
+
+// One line per instrument above: its name (its help is in HELP), and the labels (and buckets) it has.
+function counter<L extends string = never>(registry: Registry, name: MetricName, labelNames: readonly L[] = []): Counter<L> {
+  return new Counter({ name, help: HELP[name], labelNames, registers: [registry] });
+}
+
+function gauge<L extends string = never>(registry: Registry, name: MetricName, labelNames: readonly L[] = []): Gauge<L> {
+  return new Gauge({ name, help: HELP[name], labelNames, registers: [registry] });
+}
+
+function histogram<L extends string = never>(
+  registry: Registry,
+  name: MetricName,
+  buckets: number[],
+  labelNames: readonly L[] = [],
+): Histogram<L> {
+  return new Histogram({ name, help: HELP[name], buckets, labelNames, registers: [registry] });
 }

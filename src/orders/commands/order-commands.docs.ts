@@ -1,7 +1,8 @@
 import { applyDecorators, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { StaffOnly, StaffOptional } from '../../common/auth/staff.guard.js';
 import { ApiWriteErrors, type ErrorCode } from '../../common/errors/api-error-responses.js';
+import { ApiOrderIdParam } from '../order-id.param.js';
 import type { OrderChange } from './order-changes.js';
 import { WriteResultDto } from './dto/write-result.dto.js';
 
@@ -18,7 +19,7 @@ export function ApiOrderCommand(options: { summary: string; description?: string
     ...(options.created
       ? []
       : [
-          ApiParam({ name: 'id', description: 'The order id (a UUID; anything else is 404)', format: 'uuid', example: example.orderId }),
+          ApiOrderIdParam(),
           ApiHeader({
             name: 'If-Match',
             required: false,

@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { StaffOnly } from '../../common/auth/staff.guard.js';
 import { Clock } from '../../common/clock.js';
 import { ApiReadErrors } from '../../common/errors/api-error-responses.js';
+import { ApiOrderIdParam } from '../order-id.param.js';
 import { AnalyticsSummaryView, KitchenTicketView, OrderPageView, OrderView, TimelineEntryView } from './dto/order-responses.dto.js';
 import { AnalyticsSummaryDto, ListOrdersDto, OrderStateDto, ReadYourWritesDto } from './dto/query-params.dto.js';
 import { GetAnalyticsSummaryQuery } from './get-analytics-summary.query.js';
@@ -44,12 +45,7 @@ export class OrderQueriesController {
     summary: 'An order (anyone with its id)',
     description: 'From the order-details read model; pass minPosition to see your own write.',
   })
-  @ApiParam({
-    name: 'id',
-    description: 'The order id (a UUID; anything else is 404)',
-    format: 'uuid',
-    example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b',
-  })
+  @ApiOrderIdParam()
   @ApiOkResponse({ type: OrderView })
   @ApiReadErrors('VALIDATION_FAILED', 'ORDER_NOT_FOUND', 'PROJECTION_BEHIND')
   get(@Param('id') id: string, @Query() query: ReadYourWritesDto) {
@@ -62,12 +58,7 @@ export class OrderQueriesController {
     summary: "An order's history, in stream order (anyone with its id)",
     description: 'Read from the event stream itself, so it is always current.',
   })
-  @ApiParam({
-    name: 'id',
-    description: 'The order id (a UUID; anything else is 404)',
-    format: 'uuid',
-    example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b',
-  })
+  @ApiOrderIdParam()
   @ApiOkResponse({ type: [TimelineEntryView] })
   @ApiReadErrors('VALIDATION_FAILED', 'ORDER_NOT_FOUND')
   timeline(@Param('id') id: string, @Query() _query: ReadYourWritesDto) {
@@ -80,12 +71,7 @@ export class OrderQueriesController {
     summary: 'An order as it stood at an instant (staff)',
     description: 'Folded from its events up to asOf; 404 if it did not exist yet.',
   })
-  @ApiParam({
-    name: 'id',
-    description: 'The order id (a UUID; anything else is 404)',
-    format: 'uuid',
-    example: '0b7f3c1e-8a52-4d3e-9a35-6f1c2d4e5a6b',
-  })
+  @ApiOrderIdParam()
   @ApiOkResponse({ type: OrderView })
   @ApiReadErrors('VALIDATION_FAILED', 'ORDER_NOT_FOUND')
   state(@Param('id') id: string, @Query() query: OrderStateDto) {

@@ -1,9 +1,8 @@
-import { Injectable } from '@nestjs/common';
 import type { RecordedEvent } from '../../event-store/event-types.js';
 import type { Projection, TableMap } from '../../projections/projection.js';
 import type { TableWriter } from '../../projections/table-writer.js';
 import type { OrderEvent } from '../domain/order-events.js';
-import { noRuleFor, orderEventsIn, orderIdOf, orderIdsIn } from './order-events-in.js';
+import { noRuleFor, orderEventsIn, orderIdOf, orderIdsIn } from './order-read-model.js';
 
 export const ANALYTICS = 'analytics';
 
@@ -91,7 +90,6 @@ function evolve(facts: OrderFacts | undefined, recorded: RecordedEvent): Change 
  * on the (UTC) day the order was placed, so a day's rates stay between 0 and 1.
  * A batch sums its changes in memory and adds them to the tables in one write each.
  */
-@Injectable()
 export class AnalyticsProjection implements Projection {
   readonly name = ANALYTICS;
   readonly tables = ['analytics_orders', 'analytics_daily', 'analytics_pizzas'];
@@ -153,3 +151,5 @@ export class AnalyticsProjection implements Projection {
 function toDay(value: string | Date): string {
   return (value instanceof Date ? value : new Date(value)).toISOString().slice(0, 10);
 }
+
+export const analyticsProjection = new AnalyticsProjection();

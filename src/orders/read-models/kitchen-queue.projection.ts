@@ -1,10 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import type { RecordedEvent } from '../../event-store/event-types.js';
-import type { Projection, TableMap } from '../../projections/projection.js';
-import type { TableWriter } from '../../projections/table-writer.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { paymentStartsCooking } from '../domain/order-status.js';
-import { noRuleFor, orderEventsIn, orderIdOf, orderIdsIn } from './order-events-in.js';
+import { noRuleFor, RowPerOrderProjection } from './order-read-model.js';
 
 export const KITCHEN_QUEUE = 'kitchen-queue';
 
@@ -80,37 +77,4 @@ function evolve(row: KitchenQueueRow | undefined, recorded: RecordedEvent): Kitc
 }
 
 /** The kitchen board: one row per order from confirmation until it leaves the kitchen, then none. */
-@Injectable()
-export class KitchenQueueProjection implements Projection {
-  readonly name = KITCHEN_QUEUE;
-  readonly tables = ['kitchen_queue'];
-
-  async apply(tx: TableWriter, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
-    const table = tables.kitchen_queue;
-    const relevant = orderEventsIn(events);
-    if (relevant.length === 0) return;
-    const rows = await tx.loadRows<KitchenQueueRow>(table, 'order_id', orderIdsIn(relevant));
-    const upserts = new Map<string, KitchenQueueRow>();
-    const removed = new Set<string>();
-    for (const recorded of relevant) {
-      const id = orderIdOf(recorded);
-      if (removed.has(id)) continue;
-      const before = rows.get(id);
-      const after = evolve(before, recorded);
-      if (after === null) {
-        rows.delete(id);
-        upserts.delete(id);
-        removed.add(id);
-      } else if (after && after !== before) {
-        rows.set(id, after);
-        upserts.set(id, after);
-      }
-    }
-    await tx.deleteRows(table, 'order_id', [...removed]);
-    await tx.upsertRows(
-      table,
-      ['order_id'],
-      [...upserts.values()].map((row) => ({ ...row })),
-    );
-  }
-}
+export const kitchenQueueProjection = new RowPerOrderProjection<KitchenQueueRow>(KITCHEN_QUEUE, 'kitchen_queue', evolve);

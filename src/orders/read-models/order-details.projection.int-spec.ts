@@ -6,7 +6,7 @@ import { liveTables } from '../../projections/projection.js';
 import { cancelled, confirmed, iso, ORDER_ID, placed } from '../../../test/support/orders/order-fixtures.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { orderStreamId } from '../order-stream.js';
-import { OrderDetailsProjection, type OrderDetailsRow } from './order-details.projection.js';
+import { orderDetailsProjection, type OrderDetailsRow } from './order-details.projection.js';
 import { TableWriter } from '../../projections/table-writer.js';
 
 let position = 0;
@@ -39,7 +39,7 @@ function recording(fixture: DatabaseFixture, sent: string[]): Queryable {
 
 describe('order-details projection on PostgreSQL', () => {
   let fixture: DatabaseFixture;
-  const projection = new OrderDetailsProjection();
+  const projection = orderDetailsProjection;
   const tables = liveTables(projection);
 
   beforeAll(async () => {

@@ -1,10 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import type { RecordedEvent } from '../../event-store/event-types.js';
-import type { Projection, TableMap } from '../../projections/projection.js';
-import { keysToLoad, type TableWriter } from '../../projections/table-writer.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { paymentStartsCooking } from '../domain/order-status.js';
-import { noRuleFor, orderEventsIn, orderIdOf } from './order-events-in.js';
+import { noRuleFor, RowPerOrderProjection } from './order-read-model.js';
 
 export const ORDER_DETAILS = 'order-details';
 
@@ -135,37 +132,4 @@ export function evolveOrderDetails(row: OrderDetailsRow | undefined, recorded: R
  * Every order as GET /orders/{id} and the lists show it: one row per order,
  * kept for good, replaced only by a newer version of itself.
  */
-@Injectable()
-export class OrderDetailsProjection implements Projection {
-  readonly name = ORDER_DETAILS;
-  readonly tables = ['order_details'];
-
-  async apply(tx: TableWriter, events: readonly RecordedEvent[], tables: TableMap): Promise<void> {
-    const table = tables.order_details;
-    const relevant = orderEventsIn(events);
-    if (relevant.length === 0) return;
-    // An order placed in this batch starts from nothing: only the others are read.
-    const toLoad = keysToLoad(relevant, orderIdOf, (e) => e.event.type === 'OrderPlaced');
-    const rows = await tx.loadRows<OrderDetailsRow>(table, 'order_id', toLoad);
-    const loaded = new Set(toLoad);
-    const changed = new Set<string>();
-    for (const recorded of relevant) {
-      const id = orderIdOf(recorded);
-      const before = rows.get(id);
-      const after = evolveOrderDetails(before, recorded);
-      if (after && after !== before) {
-        rows.set(id, after);
-        changed.add(id);
-      }
-    }
-    await tx.upsertRows(
-      table,
-      ['order_id'],
-      [...changed].map((id) => ({ ...rows.get(id)! })),
-      {
-        newerBy: 'version',
-        created: (row) => !loaded.has((row as OrderDetailsRow).order_id),
-      },
-    );
-  }
-}
+export const orderDetailsProjection = new RowPerOrderProjection<OrderDetailsRow>(ORDER_DETAILS, 'order_details', evolveOrderDetails);
