@@ -6,7 +6,6 @@ import {
   confirmed,
   cookingStarted,
   discounted,
-  HISTORIES,
   ITEMS,
   iso,
   ORDER_ID,
@@ -131,20 +130,6 @@ describe('PizzaOrder.confirm', () => {
     given([placed()])
       .when((o) => o.confirm({ now: at(1) }))
       .then([new OrderConfirmed({ orderId: ORDER_ID, estimatedReadyAt: null, kitchenNotes: null, confirmedAt: iso(1) })]);
-  });
-
-  it.each(['CONFIRMED', 'COOKING', 'READY', 'OUT_FOR_DELIVERY', 'DELIVERED', 'PICKED_UP'] as const)('fails on a %s order', (status) => {
-    const error = given(HISTORIES[status])
-      .when((o) => o.confirm({ now: at(40) }))
-      .thenThrows('ORDER_NOT_PENDING');
-    expect(error.kind).toBe('conflict');
-    expect(error.message).toContain(status);
-  });
-
-  it('fails on a cancelled order', () => {
-    given(HISTORIES.CANCELLED)
-      .when((o) => o.confirm({ now: at(2) }))
-      .thenThrows('ORDER_CANCELLED');
   });
 });
 
