@@ -12,6 +12,7 @@ import { LiveModule } from './live/live.module.js';
 import { MenuModule } from './menu/menu.module.js';
 import { OpsModule, type OpsOptions } from './ops/ops.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { StaffModule } from './staff/staff.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -31,6 +32,7 @@ export class AppModule {
         ProjectionsModule,
         MenuModule,
         OrdersModule,
+        StaffModule,
         LiveModule,
         WebhooksModule,
         EventSchemasModule,

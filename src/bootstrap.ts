@@ -5,7 +5,8 @@ import rateLimit from '@fastify/rate-limit';
 import { type FastifyReply, LogController } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module.js';
-import { StaffToken } from './common/auth/staff-token.js';
+import { Authenticator } from './common/auth/authenticator.js';
+import { identifyRequests } from './common/auth/identify-requests.js';
 import { clientErrorHandler } from './common/http/client-error.js';
 import { errorBody } from './common/errors/error-body.js';
 import { correlationIdOf } from './common/http/request-context.js';
@@ -41,7 +42,7 @@ export interface CreateAppOptions {
  * serve (main.ts only listens); e2e tests use the same function.
  *
  * A request meets, in this order: helmet's headers, the observer (access log,
- * metrics, drain), the write rate limit, the query's text check, the JSON body
+ * metrics, drain), the reading of its credentials, the write rate limit, the query's text check, the JSON body
  * parser (media type, encoding, depth and text rules), then Nest's guard,
  * interceptor, validation pipe and handler. Errors from any of them go through
  * the one ErrorFilter, which Nest also installs as Fastify's error handler.
@@ -81,7 +82,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   addSecurityHeaders(fastify);
   app.get(HttpObserver).attach(fastify);
   await app.register(rateLimit, { global: false });
-  limitWrites(fastify, config.writeRateLimitPerMinute, app.get(StaffToken));
+  identifyRequests(fastify, app.get(Authenticator));
+  limitWrites(fastify, config.writeRateLimitPerMinute);
   fastify.addHook('preValidation', refuseIllFormedQuery);
   registerJsonBodyParser(fastify, config.bodyLimitBytes);
   serveWebUi(app);

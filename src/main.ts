@@ -38,7 +38,11 @@ async function main(): Promise<void> {
   const { port } = (running.app.getHttpServer() as Server).address() as AddressInfo;
   running.logger.info({ port }, `Pizzeria listening on http://localhost:${port}`);
   if (config.staffTokenGenerated) {
-    running.logger.warn(`No STAFF_API_TOKEN set: generated one for this run: ${config.staffApiToken}`);
+    running.logger.warn(
+      config.staffTokenFile
+        ? `No STAFF_API_TOKEN set: using the development token kept in ${config.staffTokenFile}: ${config.staffApiToken}`
+        : `No STAFF_API_TOKEN set: generated one for this run: ${config.staffApiToken}`,
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { STAFF_EVENT_CLASSES } from '../src/staff/staff-events.js';
 import { Database } from '../src/database/database.js';
 import { JSON_SCHEMA_DIALECT, validate } from '../src/event-store/json-schema.js';
 import { EventStore } from '../src/event-store/event-store.js';
@@ -23,7 +24,9 @@ describe('GET /events/schemas (e2e)', () => {
     expect(res.status).toBe(200);
     expect(res.body.dialect).toBe(JSON_SCHEMA_DIALECT);
     const listed = res.body.events.map((e: any) => `${e.type} v${e.schemaVersion}${e.current ? '' : ` -> v${e.upcastTo}`}`);
-    expect(listed.sort()).toEqual([...ORDER_EVENT_CLASSES.map((c) => `${c.type} v${c.schemaVersion}`), 'OrderPlaced v1 -> v2'].sort());
+    expect(listed.sort()).toEqual(
+      [...[...ORDER_EVENT_CLASSES, ...STAFF_EVENT_CLASSES].map((c) => `${c.type} v${c.schemaVersion}`), 'OrderPlaced v1 -> v2'].sort(),
+    );
     for (const entry of res.body.events) {
       expect(entry.schema).toMatchObject({
         $schema: JSON_SCHEMA_DIALECT,

@@ -1,3 +1,4 @@
+import { BOOTSTRAP_ACTOR, CUSTOMER } from '../common/auth/actor.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { parseArgs } from 'node:util';
 import { Clock } from '../common/clock.js';
@@ -41,7 +42,8 @@ await runCli('seed', async ({ config, say }) => {
     let last: WriteResult | undefined;
     for (const [i, step] of steps.entries()) {
       at = step.at;
-      const actor = step.action.kind === 'place' || (step.action.kind === 'cancel' && step.action.by === 'customer') ? 'customer' : 'staff';
+      const actor =
+        step.action.kind === 'place' || (step.action.kind === 'cancel' && step.action.by === 'customer') ? CUSTOMER : BOOTSTRAP_ACTOR;
       const context: CommandContext = { correlationId: `seed-${seed}-${step.order}`, actor };
       last = await commands.execute(command(step.action, ids.get(step.order), context));
       if (step.action.kind === 'place') ids.set(step.order, last.orderId);

@@ -1,7 +1,7 @@
-import { AppError } from '../../common/errors/app-error.js';
+import { AppError } from './errors/app-error.js';
 
 /**
- * The order version a client expects to write on, from `If-Match: "3"` (or a
+ * The version (of an order, of a staff account) a client expects to write on, from `If-Match: "3"` (or a
  * bare 3); `*` means any. RFC 9110 compares If-Match strongly: a weak tag
  * (W/"3") never matches, so it is kept as `weak` and answered 412 VERSION_MISMATCH.
  */

@@ -18,7 +18,9 @@ export class AppConfig {
   declare readonly embeddedPgPort: number;
   declare readonly dbPoolSize: number;
   declare readonly staffApiToken: string;
+  /** No STAFF_API_TOKEN was set: the token is a made-up one (in development, the one kept in staffTokenFile). */
   declare readonly staffTokenGenerated: boolean;
+  declare readonly staffTokenFile?: string;
   declare readonly snapshotEvery: number;
   declare readonly bodyLimit: string;
   /** bodyLimit in bytes (64kb is 65,536), as Fastify takes it. */

@@ -1,6 +1,7 @@
 import { ConfigModule } from '@nestjs/config';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { AppConfig } from './app-config.js';
+import { developmentStaffToken } from './development-staff-token.js';
 import { type Environment, validateEnvironment } from './environment.js';
 
 /**
@@ -21,5 +22,8 @@ export async function loadConfig(cwd = process.cwd()): Promise<AppConfig> {
     },
   });
   if (!environment) throw new Error('@nestjs/config did not run the environment schema');
-  return AppConfig.fromEnvironment(environment, cwd);
+  const config = AppConfig.fromEnvironment(environment, cwd);
+  if (config.nodeEnv !== 'development' || !config.staffTokenGenerated) return config;
+  const kept = developmentStaffToken(dirname(config.embeddedPgDir));
+  return config.with({ staffApiToken: kept.token, staffTokenFile: kept.file });
 }

@@ -14,7 +14,7 @@ export interface EventClass<D = any, E extends StorableEvent<D> = StorableEvent<
 export interface EventMetadata {
   correlationId?: string;
   causationId?: string;
-  actor?: { kind: 'customer' | 'staff' | 'system'; id?: string };
+  actor?: { kind: 'customer' | 'staff' | 'system'; id?: string; name?: string | null; role?: string };
   [key: string]: unknown;
 }
 

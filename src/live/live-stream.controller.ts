@@ -4,7 +4,8 @@ import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MayBeOmitted } from '../common/http/may-be-omitted.js';
 import type { FastifyReply } from 'fastify';
-import { StaffToken } from '../common/auth/staff-token.js';
+import { Authenticator } from '../common/auth/authenticator.js';
+import { credentialsRefused } from '../common/auth/staff.guard.js';
 import { StaffOptional } from '../common/auth/staff.guard.js';
 import { AppError } from '../common/errors/app-error.js';
 import { ApiReadErrors } from '../common/errors/api-error-responses.js';
@@ -68,7 +69,7 @@ data: {"position":1043,"version":2,"streamId":"order-0b7f3c1e-8a52-4d3e-9a35-6f1
 export class LiveStreamController {
   constructor(
     private readonly live: LiveEventsService,
-    private readonly staffToken: StaffToken,
+    private readonly authenticator: Authenticator,
   ) {}
 
   @Get('stream')
@@ -93,27 +94,33 @@ export class LiveStreamController {
     description: 'An endless text/event-stream',
     content: { 'text/event-stream': { schema: { type: 'string' }, example: MESSAGE_EXAMPLE } },
   })
-  @ApiReadErrors('VALIDATION_FAILED', 'STAFF_TOKEN_MISSING', 'STAFF_TOKEN_INVALID', 'ORDER_NOT_FOUND', 'LIVE_STREAMS_EXHAUSTED')
+  @ApiReadErrors(
+    'VALIDATION_FAILED',
+    'STAFF_TOKEN_MISSING',
+    'STAFF_TOKEN_INVALID',
+    'STAFF_TOKEN_REVOKED',
+    'STAFF_ACCOUNT_DISABLED',
+    'ORDER_NOT_FOUND',
+    'LIVE_STREAMS_EXHAUSTED',
+  )
   async stream(
     @Query() query: LiveStreamQueryDto,
     @Headers('authorization') authorization: string | undefined,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (query.orderId === undefined) this.requireStaff(authorization ?? (query.token ? `Bearer ${query.token}` : undefined));
+    if (query.orderId === undefined) await this.requireStaff(authorization ?? (query.token ? `Bearer ${query.token}` : undefined));
     await this.live.open(reply, { orderId: query.orderId, after: this.resumePoint(lastEventIdHeader, query.lastEventId) });
   }
 
-  private requireStaff(authorization: string | undefined): void {
-    const verdict = this.staffToken.check(authorization);
-    if (verdict === 'staff') return;
-    if (verdict === 'missing') {
-      throw new AppError(
-        'STAFF_TOKEN_MISSING',
-        'The stream of every event needs a staff token (Authorization: Bearer <token>, or ?token=); customers pass ?orderId=',
-      );
-    }
-    throw new AppError('STAFF_TOKEN_INVALID', 'The staff token is not valid');
+  /** Any member of staff, by the header or by ?token= (EventSource sends no headers): a wall screen can use its personal API token. */
+  private async requireStaff(authorization: string | undefined): Promise<void> {
+    const identity = await this.authenticator.identify(authorization);
+    if (identity.verdict === 'staff') return;
+    throw credentialsRefused(
+      identity,
+      'The stream of every event needs a staff token (Authorization: Bearer <token>, or ?token=); customers pass ?orderId=',
+    );
   }
 
   /** The browser's own Last-Event-ID (sent on every reconnect) wins over the query's first-connection value. */

@@ -10,7 +10,7 @@ import { ProjectionsService } from './projections.service.js';
 @ApiTags('operations')
 @Idempotent()
 @Controller('admin/projections')
-@StaffOnly()
+@StaffOnly('manager')
 export class ProjectionsAdminController {
   private readonly logger = new Logger(ProjectionsAdminController.name);
 

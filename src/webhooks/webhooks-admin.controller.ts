@@ -12,7 +12,7 @@ const ID = { name: 'id', description: 'The webhook id', example: '5d1e7c2a-0f4b-
 @ApiTags('integrations')
 @Idempotent()
 @Controller('admin/webhooks')
-@StaffOnly()
+@StaffOnly('manager')
 export class WebhooksAdminController {
   constructor(private readonly webhooks: WebhooksService) {}
 

@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { Authenticator } from './authenticator.js';
 import { StaffToken } from './staff-token.js';
 import { StaffGuard } from './staff.guard.js';
 
 /**
- * Who is asking: the staff token, checked on every route by StaffGuard (an app
- * guard, so it applies wherever this module is imported from). The live stream
- * and the write rate limit read the token's verdict as well.
+ * Who is asking: the bootstrap token or a personal API token, read once per
+ * request (identifyRequests, with the Authenticator), then checked against
+ * each route's access by StaffGuard (an app guard, so it applies wherever this
+ * module is imported from).
  */
 @Module({
-  providers: [StaffToken, { provide: APP_GUARD, useClass: StaffGuard }],
-  exports: [StaffToken],
+  providers: [StaffToken, Authenticator, { provide: APP_GUARD, useClass: StaffGuard }],
+  exports: [StaffToken, Authenticator],
 })
 export class AuthModule {}

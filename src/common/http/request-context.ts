@@ -4,21 +4,21 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { IdempotencyTicket } from '../idempotency/idempotency-ticket.js';
 
-import type { ActorKind } from '../auth/actor.js';
-
-export type { ActorKind } from '../auth/actor.js';
+import { CUSTOMER, type Actor } from '../auth/actor.js';
+import type { Identity } from '../auth/authenticator.js';
 
 export interface RequestContext {
   readonly correlationId: string;
-  readonly actor: ActorKind;
+  readonly actor: Actor;
   readonly idempotency?: IdempotencyTicket;
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** What the guard and the idempotency interceptor leave on the request for the handler. */
+/** What the identify hook, the guard and the idempotency interceptor leave on the request for the handler. */
 export type ContextualRequest = FastifyRequest & {
-  actor?: ActorKind;
+  identity?: Identity;
+  actor?: Actor;
   idempotency?: IdempotencyTicket;
 };
 
@@ -40,6 +40,6 @@ export function headerOf(req: FastifyRequest, name: string): string | undefined 
 
 export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): RequestContext => {
   const req = host.switchToHttp().getRequest<ContextualRequest>();
-  const context: RequestContext = { correlationId: req.id, actor: req.actor ?? 'customer' };
+  const context: RequestContext = { correlationId: req.id, actor: req.actor ?? CUSTOMER };
   return req.idempotency ? { ...context, idempotency: req.idempotency } : context;
 });

@@ -1,8 +1,7 @@
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import type { StaffToken } from '../auth/staff-token.js';
 import { AppError } from '../errors/app-error.js';
-import { headerOf } from './request-context.js';
+import type { ContextualRequest } from './request-context.js';
 
 const WINDOW_MS = 60_000;
 
@@ -12,14 +11,14 @@ const WINDOW_MS = 60_000;
  * kitchen board must never be locked out on a busy night). Counting is
  * @fastify/rate-limit's (per instance); the headers are the IETF draft-8 pair
  * (`RateLimit-Policy`, `RateLimit`) the API has always sent, which the plugin's
- * own do not follow. Needs the plugin registered first.
+ * own do not follow. Needs the plugin registered first, and identifyRequests before it.
  */
-export function limitWrites(fastify: FastifyInstance, perMinute: number, staffToken: StaffToken): void {
+export function limitWrites(fastify: FastifyInstance, perMinute: number): void {
   if (perMinute <= 0) return;
   const limiter = fastify.createRateLimit({ max: perMinute, timeWindow: WINDOW_MS });
   const policy = `"writes";q=${perMinute};w=${WINDOW_MS / 1000}`;
   fastify.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'POST' || staffToken.check(headerOf(request, 'authorization')) === 'staff') return;
+    if (request.method !== 'POST' || (request as ContextualRequest).identity?.verdict === 'staff') return;
     const verdict = await limiter(request);
     if (verdict.isAllowed) return;
     reply.header('RateLimit-Policy', policy);

@@ -25,6 +25,6 @@ export class ChangeOrderHandler implements ICommandHandler<ChangeOrderCommand> {
 
   execute<K extends OrderChange>({ change, orderId, input, context }: ChangeOrderCommand<K>): Promise<WriteResult> {
     const rule = ORDER_CHANGES[change];
-    return this.runner.update(orderId, context, rule.decide(input, context.actor));
+    return this.runner.update(orderId, context, rule.decide(input, context.actor.kind));
   }
 }

@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { CUSTOMER } from '../../common/auth/actor.js';
 import { type ContextualRequest, headerOf } from '../../common/http/request-context.js';
-import { parseIfMatch } from './if-match.js';
+import { parseIfMatch } from '../../common/if-match.js';
 import type { CommandContext } from './order-command-runner.js';
 
 /**
@@ -13,7 +14,7 @@ export const CommandCtx = createParamDecorator((_: unknown, host: ExecutionConte
   const expectedVersion = parseIfMatch(headerOf(req, 'if-match'));
   return {
     correlationId: req.id,
-    actor: req.actor ?? 'customer',
+    actor: req.actor ?? CUSTOMER,
     ...(expectedVersion ? { expectedVersion } : {}),
     ...(req.idempotency ? { idempotency: req.idempotency } : {}),
   };

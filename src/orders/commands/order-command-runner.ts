@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock.js';
-import type { ActorKind } from '../../common/auth/actor.js';
+import type { Actor } from '../../common/auth/actor.js';
 import type { IdempotencyTicket } from '../../common/idempotency/idempotency-ticket.js';
 import { IdempotentWrite } from '../../common/idempotency/idempotent-write.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -14,11 +14,12 @@ import type { PizzaOrder } from '../domain/pizza-order.js';
 import { OrderRepository } from '../order.repository.js';
 import { isOrderId } from '../order-stream.js';
 import type { Decide } from './order-changes.js';
-import { versionHolds, type ExpectedVersion } from './if-match.js';
+import { versionHolds, type ExpectedVersion } from '../../common/if-match.js';
 
 export interface CommandContext {
   readonly correlationId: string;
-  readonly actor: ActorKind;
+  /** Who asks: what the events' metadata records (a member of staff by account id, name and role). */
+  readonly actor: Actor;
   /** The version the client last saw (If-Match): the write happens only on it, and a lost race is not retried. */
   readonly expectedVersion?: ExpectedVersion;
   readonly idempotency?: IdempotencyTicket;
@@ -78,7 +79,7 @@ export class OrderCommandRunner {
   }
 
   private async commit(order: PizzaOrder, context: CommandContext, now: Date): Promise<WriteResult> {
-    const metadata = { correlationId: context.correlationId, causationId: randomUUID(), actor: { kind: context.actor } };
+    const metadata = { correlationId: context.correlationId, causationId: randomUUID(), actor: context.actor };
     const written = (appended: AppendResult): WriteResult => ({
       orderId: order.id,
       version: appended.nextExpectedVersion,

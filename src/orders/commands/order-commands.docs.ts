@@ -1,5 +1,6 @@
 import { applyDecorators, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import type { StaffRole } from '../../common/auth/staff-roles.js';
 import { StaffOnly, StaffOptional } from '../../common/auth/staff.guard.js';
 import { ApiWriteErrors, type ErrorCode } from '../../common/errors/api-error-responses.js';
 import { ApiOrderIdParam } from '../order-id.param.js';
@@ -64,6 +65,8 @@ interface ChangeRoute {
   readonly path: string;
   /** 'optional': open to anyone, the staff token only widening what is allowed (the order's own rules decide). */
   readonly staff: 'only' | 'optional';
+  /** The roles of staff it is for, besides manager. */
+  readonly roles: readonly StaffRole[];
   readonly summary: string;
   readonly description?: string;
   readonly errors: ErrorCode[];
@@ -74,12 +77,14 @@ export const CHANGE_ROUTES: { readonly [K in OrderChange]: ChangeRoute } = {
   confirm: {
     path: ':id/confirm',
     staff: 'only',
+    roles: ['counter'],
     summary: 'Confirm a pending order (staff)',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_PENDING', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   },
   pay: {
     path: ':id/pay',
     staff: 'only',
+    roles: ['counter'],
     summary: 'Take payment (staff)',
     description: 'Paying a CONFIRMED order also starts cooking it: one PaymentReceived event, one version.',
     errors: ['ORDER_NOT_FOUND', 'ORDER_ALREADY_PAID', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
@@ -87,6 +92,7 @@ export const CHANGE_ROUTES: { readonly [K in OrderChange]: ChangeRoute } = {
   discount: {
     path: ':id/discount',
     staff: 'only',
+    roles: ['counter'],
     summary: 'Apply a discount code to an unpaid order, once (staff)',
     errors: [
       'DISCOUNT_CODE_UNKNOWN',
@@ -101,6 +107,7 @@ export const CHANGE_ROUTES: { readonly [K in OrderChange]: ChangeRoute } = {
   startCooking: {
     path: ':id/start-cooking',
     staff: 'only',
+    roles: ['kitchen'],
     summary: 'Start cooking a confirmed, unpaid order (staff)',
     description: 'For cash on delivery: payment can be taken later with /pay.',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CONFIRMED', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
@@ -108,12 +115,14 @@ export const CHANGE_ROUTES: { readonly [K in OrderChange]: ChangeRoute } = {
   ready: {
     path: ':id/ready',
     staff: 'only',
+    roles: ['kitchen'],
     summary: 'Mark an order being cooked as ready (staff)',
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_COOKING', 'ORDER_CANCELLED', 'CONCURRENT_UPDATE', 'VERSION_MISMATCH'],
   },
   dispatch: {
     path: ':id/dispatch',
     staff: 'only',
+    roles: ['driver'],
     summary: 'Send a ready delivery order out (staff)',
     errors: [
       'ORDER_NOT_FOUND',
@@ -127,6 +136,8 @@ export const CHANGE_ROUTES: { readonly [K in OrderChange]: ChangeRoute } = {
   deliver: {
     path: ':id/deliver',
     staff: 'only',
+    roles: ['driver', 'counter'],
+    // The counter hands pickup orders over; drivers deliver.
     summary: 'Deliver an order, or hand a ready pickup order over (staff)',
     description: 'A delivery order goes OUT_FOR_DELIVERY → DELIVERED; a pickup order READY → PICKED_UP.',
     errors: [
@@ -141,6 +152,7 @@ export const CHANGE_ROUTES: { readonly [K in OrderChange]: ChangeRoute } = {
   cancel: {
     path: ':id/cancel',
     staff: 'optional',
+    roles: ['counter'],
     summary: 'Cancel an order (staff; the customer too while it is PENDING)',
     description:
       'Without a staff token only a PENDING order can be cancelled. A paid order is refunded in the same write (PaymentRefunded).',
@@ -161,7 +173,7 @@ export function ChangeRoute(change: OrderChange) {
   return applyDecorators(
     Post(route.path),
     HttpCode(HttpStatus.OK),
-    route.staff === 'only' ? StaffOnly() : StaffOptional(),
+    route.staff === 'only' ? StaffOnly(...route.roles) : StaffOptional(...route.roles),
     ApiOrderCommand({ summary: route.summary, description: route.description, errors: route.errors }),
   );
 }

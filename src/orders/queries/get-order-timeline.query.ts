@@ -14,6 +14,8 @@ export interface TimelineEntry {
   description: string;
   details: Record<string, unknown>;
   actor: string | null;
+  /** The member of staff who caused it, by account; null for a customer or the bootstrap token. */
+  staff: { id: string; name: string; role: string } | null;
   correlationId: string | null;
 }
 
@@ -45,8 +47,18 @@ export class GetOrderTimelineHandler implements IQueryHandler<GetOrderTimelineQu
         description: describe(recorded, statusBefore),
         details,
         actor: recorded.metadata.actor?.kind ?? null,
+        staff: staffOf(recorded),
         correlationId: recorded.metadata.correlationId ?? null,
       };
     });
   }
+}
+
+function staffOf({
+  metadata: { actor },
+}: {
+  metadata: { actor?: { kind: string; id?: string; name?: string | null; role?: string } };
+}): TimelineEntry['staff'] {
+  if (actor?.kind !== 'staff' || !actor.id || !actor.name || !actor.role) return null;
+  return { id: actor.id, name: actor.name, role: actor.role };
 }

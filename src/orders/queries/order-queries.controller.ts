@@ -88,7 +88,7 @@ export class OrderQueriesController {
   }
 
   @Get('analytics/summary')
-  @StaffOnly()
+  @StaffOnly('manager')
   @ApiOperation({ summary: 'Orders, confirmation rate, revenue and popular pizzas over a range of UTC days (staff)' })
   @ApiOkResponse({ type: AnalyticsSummaryView })
   @ApiReadErrors('VALIDATION_FAILED', 'PROJECTION_BEHIND')

@@ -11,10 +11,28 @@ function clock(iso: string): string {
   return iso.slice(11, 16);
 }
 
-/** One line a person reads on the order's timeline, e.g. "Order placed by Ana: 2 × Margherita (large)". */
+/** Who the timeline says did it: "Maria (counter)" for a member of staff by account, "staff" for the bootstrap token. */
+function actorOf(recorded: RecordedEvent): string {
+  const actor = recorded.metadata.actor;
+  if (actor?.kind !== 'staff') return 'the customer';
+  return actor.name ? `${actor.name} (${actor.role})` : 'staff';
+}
+
+/**
+ * One line a person reads on the order's timeline, e.g. "Order placed by Ana:
+ * 2 × Margherita (large)" or "Ready — Luca (kitchen)": a member of staff by
+ * account is named on every line they caused.
+ */
 export function describe(recorded: RecordedEvent, statusBefore: string | undefined): string {
+  const line = what(recorded, statusBefore);
+  const actor = recorded.metadata.actor;
+  const named = actor?.kind === 'staff' && actor.name && !line.includes(actorOf(recorded));
+  return named ? `${line} — ${actorOf(recorded)}` : line;
+}
+
+function what(recorded: RecordedEvent, statusBefore: string | undefined): string {
   const event = recorded.event as OrderEvent;
-  const by = recorded.metadata.actor?.kind === 'staff' ? 'staff' : 'the customer';
+  const by = actorOf(recorded);
   switch (event.type) {
     case 'OrderPlaced': {
       const items = event.data.items.map((i) => `${i.quantity} × ${i.name} (${SIZE_LABEL[i.size] ?? i.size})`).join(', ');
@@ -37,7 +55,7 @@ export function describe(recorded: RecordedEvent, statusBefore: string | undefin
     case 'OrderPickedUp':
       return 'Picked up';
     case 'OrderCancelled':
-      return `Cancelled by ${event.data.cancelledBy === 'staff' ? 'staff' : 'the customer'}: ${event.data.reason}`;
+      return `Cancelled by ${event.data.cancelledBy === 'staff' ? by : 'the customer'}: ${event.data.reason}`;
     case 'PaymentRefunded':
       return `Refunded ${money(event.data.amountCents)}`;
     default: {

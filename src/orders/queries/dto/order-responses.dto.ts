@@ -125,6 +125,18 @@ export class OrderPageView {
   nextCursor!: string | null;
 }
 
+/** Who of the staff caused a timeline entry: the account as it was named then. */
+export class TimelineStaffView {
+  @ApiProperty({ format: 'uuid', example: '3f2b8c1d-7e4a-4c5b-9d6e-1a2b3c4d5e6f' })
+  id!: string;
+
+  @ApiProperty({ example: 'Maria' })
+  name!: string;
+
+  @ApiProperty({ enum: ['counter', 'kitchen', 'driver', 'manager'], example: 'counter' })
+  role!: string;
+}
+
 export class TimelineEntryView {
   @ApiProperty({ description: 'Global event-log position', example: 1043 })
   position!: number;
@@ -138,7 +150,7 @@ export class TimelineEntryView {
   @ApiProperty({ format: 'date-time', example: '2026-11-22T18:06:00.000Z' })
   occurredAt!: string;
 
-  @ApiProperty({ example: 'Confirmed by staff, ready by 18:30' })
+  @ApiProperty({ example: 'Confirmed by Maria (counter), ready by 18:30' })
   description!: string;
 
   @ApiProperty({
@@ -151,6 +163,13 @@ export class TimelineEntryView {
 
   @ApiPropertyOptional({ type: String, nullable: true, enum: ['customer', 'staff'], example: 'staff' })
   actor!: string | null;
+
+  @ApiPropertyOptional({
+    type: TimelineStaffView,
+    nullable: true,
+    description: 'The member of staff who caused it, by account (null for a customer, or for the STAFF_API_TOKEN)',
+  })
+  staff!: TimelineStaffView | null;
 
   @ApiPropertyOptional({
     type: String,
