@@ -84,6 +84,30 @@ describe('command line (e2e, node dist/cli/*)', () => {
     expect(await count('SELECT count(*) AS n FROM order_details')).toBe(before);
   }, 60_000);
 
+  it('staff:create makes an account and its first token, printed once, with the bootstrap token as the actor', async () => {
+    const result = await run('staff-create.js', ['--login', 'first-manager', '--name', 'Rosa', '--role', 'manager'], env);
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout.trim().split('\n').pop()!) as { id: string; login: string; role: string; token: string };
+    expect(printed).toMatchObject({ login: 'first-manager', role: 'manager', token: expect.stringMatching(/^pzs_[A-Za-z0-9_-]{43}$/) });
+    const stored = await client.query<{ role: string; matches: boolean }>(
+      `SELECT a.role, t.token_hash = sha256(convert_to($2, 'UTF8')) AS matches
+         FROM staff_accounts a JOIN staff_tokens t ON t.account_id = a.id WHERE a.id = $1`,
+      [printed.id, printed.token],
+    );
+    expect(stored.rows).toEqual([{ role: 'manager', matches: true }]);
+    const events = await client.query<{ type: string; actor: Record<string, unknown> }>(
+      "SELECT type, metadata->'actor' AS actor FROM events WHERE stream_id = $1 ORDER BY version",
+      [`staff-${printed.id}`],
+    );
+    expect(events.rows).toEqual([
+      { type: 'StaffAccountCreated', actor: { kind: 'staff', id: 'staff-api-token', name: null, role: 'manager' } },
+      { type: 'StaffTokenCreated', actor: { kind: 'staff', id: 'staff-api-token', name: null, role: 'manager' } },
+    ]);
+    const again = await run('staff-create.js', ['--login', 'first-manager', '--name', 'Rosa', '--role', 'manager'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('There is already an account with the login first-manager');
+  }, 60_000);
+
   it('explains its usage and exits 2 on bad arguments', async () => {
     const noName = await run('rebuild-projection.js', [], env);
     expect(noName.code).toBe(2);
@@ -91,6 +115,9 @@ describe('command line (e2e, node dist/cli/*)', () => {
     const badSeed = await run('seed.js', ['--orders', 'lots'], env);
     expect(badSeed.code).toBe(2);
     expect(badSeed.stderr).toContain('--orders must be a whole number');
+    const badRole = await run('staff-create.js', ['--login', 'x1', '--name', 'X', '--role', 'owner'], env);
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toContain('Usage: npm run staff:create');
     const noStream = await run('print-stream.js', ['00000000-0000-4000-8000-000000000000'], env);
     expect(noStream.code).toBe(2);
     expect(noStream.stderr).toContain('No events in stream order-00000000-0000-4000-8000-000000000000');
