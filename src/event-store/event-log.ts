@@ -1,8 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { Database, type Queryable } from '../database/database.js';
+import { Database, prepared, type Queryable } from '../database/database.js';
 import { EventRegistry } from './event-registry.js';
 import { COLUMNS, inLogOrder, toRecorded, type EventRow } from './event-rows.js';
 import { LOG_START, type LogCheckpoint, type RecordedEvent } from './event-types.js';
+
+// A named statement: the feed and every subscription run it several times a
+// second, and planning it each time cost PostgreSQL more than running it
+// (pg_stat_statements under POST /orders load: 218 us of planning a call, 26 us an order).
+// Its generic plan is the index scan on (transaction_id, position) at any table size.
+const READ_ALL_PAGE = `SELECT row_to_json(e)::text AS e FROM (
+   SELECT event_id, stream_id, version, position, transaction_id::text AS transaction_id, type, schema_version, data,
+          metadata, occurred_at AT TIME ZONE 'UTC' AS occurred_at,
+          transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AS safe
+     FROM events
+    WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+    ORDER BY events.transaction_id, events.position
+    LIMIT $3) e`;
 
 /**
  * Reading the event log: one stream in version order, or the global log in
@@ -58,15 +71,7 @@ export class EventLog {
     // json_agg for the page: a page-sized string lands in V8's large-object space, and under the
     // app's heap cap that meant two to three times the full GCs.
     const { rows: lines } = await (executor ?? this.db.pool).query<{ e: string }>(
-      `SELECT row_to_json(e)::text AS e FROM (
-         SELECT event_id, stream_id, version, position, transaction_id::text AS transaction_id, type, schema_version, data,
-                metadata, occurred_at AT TIME ZONE 'UTC' AS occurred_at,
-                transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AS safe
-           FROM events
-          WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-          ORDER BY events.transaction_id, events.position
-          LIMIT $3) e`,
-      [after.transactionId, after.position, limit],
+      prepared(READ_ALL_PAGE, [after.transactionId, after.position, limit]),
     );
     const rows = inLogOrder(lines.map((line) => JSON.parse(line.e) as EventRow & { position: number; safe: boolean }));
     // In (transaction id, position) order every safe row comes before the first unsafe one.
