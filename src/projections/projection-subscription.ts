@@ -9,7 +9,8 @@ import { LogCursor } from '../event-store/subscription/subscription-cursor.js';
 import { CheckpointMoved } from '../event-store/subscription/subscription-errors.js';
 import { Subscription, type SubscriptionHandler } from '../event-store/subscription/subscription.js';
 import { liveTables, type Projection } from './projection.js';
-import { oneMessage, type Statement } from './one-message.js';
+import { oneMessage, oneStatement, type Statement } from './one-message.js';
+import { prepared } from '../database/database.js';
 import { TableWriter } from './table-writer.js';
 
 export interface ProjectionSubscriptionOptions {
@@ -89,17 +90,14 @@ class ProjectionBatches implements SubscriptionHandler<LogCheckpoint> {
     const to = checkpointOf(events[events.length - 1]);
     const writes: Statement[] = [];
     await this.projection.apply(new TableWriter(readsNowWritesLater(connection, writes)), events, liveTables(this.projection));
+    const move: Statement = {
+      text: `SELECT set_config('synchronous_commit', 'off', true), advance_projection_checkpoint($1, $2, $3, $4, $5)`,
+      values: [this.projection.name, from.transactionId, from.position, to.transactionId, to.position],
+    };
+    const single = oneStatement(move, writes);
     try {
-      await connection.query(
-        oneMessage([
-          { text: `SELECT set_config('synchronous_commit', 'off', true)`, values: [] },
-          {
-            text: 'SELECT advance_projection_checkpoint($1, $2, $3, $4, $5)',
-            values: [this.projection.name, from.transactionId, from.position, to.transactionId, to.position],
-          },
-          ...writes,
-        ]),
-      );
+      if (single) await connection.query(prepared(single.text, [...single.values]));
+      else await connection.query(oneMessage([move, ...writes]));
     } catch (error) {
       if ((error as { code?: string }).code === CHECKPOINT_MOVED) throw new CheckpointMoved();
       throw error;
