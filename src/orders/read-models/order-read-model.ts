@@ -16,11 +16,6 @@ export function orderIdOf(recorded: RecordedEvent<OrderEvent>): string {
   return recorded.event.data.orderId;
 }
 
-/** The orders a batch touches, each once. */
-export function orderIdsIn(events: readonly RecordedEvent<OrderEvent>[]): string[] {
-  return [...new Set(events.map(orderIdOf))];
-}
-
 /** For the `default` of an exhaustive switch on an order event: the compiler proves it unreachable, this says so if it is not. */
 export function noRuleFor(readModel: string, event: never): never {
   throw new Error(`${readModel} has no rule for ${(event as { type: string }).type}`);
