@@ -59,6 +59,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     genReqId: correlationIdOf,
     bodyLimit: config.bodyLimitBytes,
+    // request.ip (the rate limit's key, the access log's client) comes from X-Forwarded-For only through these proxies.
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // What the router refuses before any hook runs (a path whose %-encoding is not UTF-8) gets the contract's shape too.
     frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {

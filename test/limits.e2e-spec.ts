@@ -46,6 +46,43 @@ describe('limits and protective headers (e2e)', () => {
     });
   });
 
+  describe('the client address behind a proxy (TRUST_PROXY)', () => {
+    const burst = async (t: TestApp, forwardedFor: string) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++)
+        statuses.push((await t.http().post('/orders').set('X-Forwarded-For', forwardedFor).send(MARGHERITA_ORDER)).status);
+      return statuses;
+    };
+
+    it('believes X-Forwarded-For from a trusted proxy: each client has its own limit, and the access log names it', async () => {
+      const lines: string[] = [];
+      const t = await startTestApp(
+        { writeRateLimitPerMinute: 2, trustProxy: ['127.0.0.1', '::1', '::ffff:127.0.0.1'] },
+        { logDestination: { write: (line: string) => lines.push(line) } },
+      );
+      try {
+        expect(await burst(t, '203.0.113.5')).toEqual([201, 201, 429]);
+        expect(await burst(t, '198.51.100.7')).toEqual([201, 201, 429]);
+        const clients = lines
+          .map((line) => JSON.parse(line) as { req?: { path: string }; client?: string })
+          .filter((l) => l.req?.path === '/orders');
+        expect(clients.map((l) => l.client)).toEqual([...Array(3).fill('203.0.113.5'), ...Array(3).fill('198.51.100.7')]);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('ignores X-Forwarded-For by default: a client cannot pick a fresh address to escape the limit', async () => {
+      const t = await startTestApp({ writeRateLimitPerMinute: 2 });
+      try {
+        expect(await burst(t, '203.0.113.5')).toEqual([201, 201, 429]);
+        expect(await burst(t, '198.51.100.7')).toEqual([429, 429, 429]);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
   describe('body limit, headers and media types', () => {
     let t: TestApp;
 

@@ -30,6 +30,8 @@ export class AppConfig {
   declare readonly statementTimeoutMs: number;
   declare readonly projectionLockRetryMs: number;
   declare readonly writeRateLimitPerMinute: number;
+  /** The proxies whose X-Forwarded-For is believed (TRUST_PROXY); empty: none, the client is the connection's peer. */
+  declare readonly trustProxy: readonly string[];
   declare readonly lockTimeoutMs: number;
   declare readonly logLevel: Environment['LOG_LEVEL'];
   declare readonly logFormat: Environment['LOG_FORMAT'];
@@ -72,15 +74,14 @@ export class AppConfig {
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       projectionLockRetryMs: env.PROJECTION_LOCK_RETRY_MS,
       writeRateLimitPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE,
+      trustProxy: list(env.TRUST_PROXY),
       lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,
       logLevel: env.LOG_LEVEL,
       logFormat: env.LOG_FORMAT,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       healthMaxLagEvents: env.HEALTH_MAX_LAG_EVENTS,
       healthMaxLagSeconds: env.HEALTH_MAX_LAG_SECONDS,
-      webhookAllowedHosts: env.WEBHOOK_ALLOWED_HOSTS.split(',')
-        .map((host) => host.trim())
-        .filter((host) => host !== ''),
+      webhookAllowedHosts: list(env.WEBHOOK_ALLOWED_HOSTS),
       phoneDefaultRegion: env.PHONE_DEFAULT_REGION,
       webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
       webhookRetryMaxMs: env.WEBHOOK_RETRY_MAX_MS,
@@ -91,6 +92,14 @@ export class AppConfig {
   with(overrides: Partial<AppConfig>): AppConfig {
     return new AppConfig({ ...this, ...overrides });
   }
+}
+
+/** 'a, b,' → ['a', 'b'] */
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };

@@ -34,6 +34,10 @@ export const LOG_FORMATS = ['json', 'pretty'] as const;
 const HOST_ENTRY = String.raw`(\*|(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?|\[?[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\]?)`;
 const HOST_LIST = new RegExp(String.raw`^\s*(${HOST_ENTRY}(\s*,\s*${HOST_ENTRY})*)?\s*$`);
 
+/** One proxy the app may believe about X-Forwarded-For: an IPv4 or IPv6 address, a CIDR range, or one of proxy-addr's names. */
+const PROXY_ENTRY = String.raw`(loopback|linklocal|uniquelocal|[0-9.]+(\/\d{1,2})?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(\/\d{1,3})?)`;
+const PROXY_LIST = new RegExp(String.raw`^\s*(${PROXY_ENTRY}(\s*,\s*${PROXY_ENTRY})*)?\s*$`);
+
 const got = (args: ValidationArguments) => `, got "${String(args.value)}"`;
 
 /** A whole number in a range; the raw string must be digits only, so "0x10" or "1e3" are refused. */
@@ -99,6 +103,11 @@ export class Environment {
   @WholeNumber(10, 60_000) PROJECTION_LOCK_RETRY_MS = 1_000;
 
   @WholeNumber(0, 10_000_000) RATE_LIMIT_WRITES_PER_MINUTE = 600;
+
+  @Matches(PROXY_LIST, {
+    message: (args) => `must be a comma-separated list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal)${got(args)}`,
+  })
+  TRUST_PROXY = '';
 
   @OneOf(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 

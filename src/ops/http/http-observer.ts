@@ -56,7 +56,7 @@ export class HttpObserver {
         ms / 1000,
       );
       drain.requestFinished(res);
-      logAccess(request.log as Logger, request.method, request.url, res.statusCode, ms, res.writableFinished);
+      logAccess(request.log as Logger, request.method, request.url, request.ip, res.statusCode, ms, res.writableFinished);
     };
     res.once('finish', end);
     res.once('close', end);
