@@ -1,9 +1,24 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Res,
+  type Type,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { StaffActor } from '../common/auth/actor.js';
 import { StaffOnly } from '../common/auth/staff.guard.js';
 import { ApiErrors, ApiReadErrors, ApiWriteErrors } from '../common/errors/api-error-responses.js';
+import type { ErrorCode } from '../common/errors/error-catalogue.js';
 import { Ctx, type RequestContext } from '../common/http/request-context.js';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
 import { parseIfMatch } from '../common/if-match.js';
@@ -25,6 +40,10 @@ function withETag(reply: FastifyReply, account: StaffAccount): StaffAccount {
   return account;
 }
 
+/** How a read route of this controller shows in the OpenAPI document. */
+const ApiRead = (summary: string, type: Type | [Type], ...errors: ErrorCode[]) =>
+  applyDecorators(ApiOperation({ summary }), ApiOkResponse({ type }), ApiReadErrors(...errors));
+
 /** Staff accounts and their personal API tokens: managers only. Every change is an event of the account's stream. */
 @ApiTags('staff accounts')
 @Idempotent()
@@ -45,18 +64,14 @@ export class StaffAdminController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Every staff account, by login' })
-  @ApiOkResponse({ type: [StaffAccountView] })
-  @ApiReadErrors()
+  @ApiRead('Every staff account, by login', [StaffAccountView])
   list() {
     return this.accounts.list();
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One staff account (404 STAFF_ACCOUNT_NOT_FOUND)' })
   @ApiParam(ID)
-  @ApiOkResponse({ type: StaffAccountView })
-  @ApiReadErrors('STAFF_ACCOUNT_NOT_FOUND')
+  @ApiRead('One staff account (404 STAFF_ACCOUNT_NOT_FOUND)', StaffAccountView, 'STAFF_ACCOUNT_NOT_FOUND')
   async get(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return withETag(reply, await this.accounts.get(id));
   }
@@ -100,10 +115,8 @@ export class StaffAdminController {
   }
 
   @Get(':id/tokens')
-  @ApiOperation({ summary: "The account's tokens, with their last use (never the tokens themselves)" })
   @ApiParam(ID)
-  @ApiOkResponse({ type: [StaffTokenView] })
-  @ApiReadErrors('STAFF_ACCOUNT_NOT_FOUND')
+  @ApiRead("The account's tokens, with their last use (never the tokens themselves)", [StaffTokenView], 'STAFF_ACCOUNT_NOT_FOUND')
   tokens(@Param('id') id: string) {
     return this.accounts.tokens(id);
   }

@@ -1,8 +1,13 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '../../common/auth/staff-roles.js';
 import { MayBeOmitted } from '../../common/http/may-be-omitted.js';
 import { Trimmed } from '../../common/http/trimmed.js';
+
+/** Text a person reads back (a name, a label): trimmed, not blank, at most 100 characters. */
+const NonBlankText = (field: string) =>
+  applyDecorators(Trimmed(), IsString(), IsNotEmpty({ message: `${field} must not be blank` }), MaxLength(100));
 
 const ROLE = { enum: [...STAFF_ROLES], description: 'counter, kitchen, driver or manager (see the README for what each may do)' };
 
@@ -13,10 +18,7 @@ export class CreateStaffAccountDto {
   login!: string;
 
   @ApiProperty({ description: 'The name the timeline shows, e.g. "Confirmed by Maria (counter)"', maxLength: 100, example: 'Maria' })
-  @Trimmed()
-  @IsString()
-  @IsNotEmpty({ message: 'name must not be blank' })
-  @MaxLength(100)
+  @NonBlankText('name')
   name!: string;
 
   @ApiProperty({ ...ROLE, example: 'counter' })
@@ -38,9 +40,6 @@ export class ChangeStaffAccountDto {
 
 export class CreateStaffTokenDto {
   @ApiProperty({ description: 'What the token is for, to tell it apart in the list', maxLength: 100, example: 'kitchen wall screen' })
-  @Trimmed()
-  @IsString()
-  @IsNotEmpty({ message: 'label must not be blank' })
-  @MaxLength(100)
+  @NonBlankText('label')
   label!: string;
 }
