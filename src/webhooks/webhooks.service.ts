@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { AdvisoryLocks } from '../database/advisory-locks.js';
@@ -10,8 +10,11 @@ import { EventStore } from '../event-store/event-store.js';
 import { LOG_START, type LogCheckpoint } from '../event-store/event-types.js';
 import type { Subscription } from '../event-store/subscription/subscription.js';
 import type { CreateWebhookDto } from './dto/create-webhook.dto.js';
+import { SecretUnreadable } from './secrets/secret-cipher.js';
+import { newWebhookSecret, webhookNotFound, WebhookSecretStore, type RotatedSecret } from './secrets/webhook-secret-store.js';
 import { registerWebhookMetrics } from './webhook-metrics.js';
-import { webhookSubscription, type WebhookDefinition, type WebhookOptions } from './webhook-subscription.js';
+import { WebhookProgress } from './webhook-progress.js';
+import { cannotSignBecause, webhookSubscription, type WebhookDefinition, type WebhookOptions } from './webhook-subscription.js';
 import { WebhookUrlPolicy } from './webhook-url-policy.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -85,6 +88,8 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   private ticking: Promise<void> | undefined;
   private unsubscribe: Array<() => void> = [];
   private started = false;
+  /** `<webhook id> <reason>` of the unreadable secrets already logged, so each is logged once. */
+  private readonly unreadableLogged = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -93,6 +98,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly feed: EventFeed,
     private readonly locks: AdvisoryLocks,
     private readonly config: AppConfig,
+    private readonly secrets: WebhookSecretStore,
   ) {
     this.policy = new WebhookUrlPolicy(config.webhookAllowedHosts);
     this.workerOptions = {
@@ -111,6 +117,9 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
       }),
       registerWebhookMetrics(() => this.list()),
     );
+    const sealed = await this.secrets.sealPlaintext();
+    if (sealed > 0) this.logger.log(`Encrypted ${sealed} webhook secret(s) stored in plaintext by an older version`);
+    await this.reportUnreadableSecrets();
     this.started = true;
     await this.tick();
     this.ticker = setInterval(() => void this.tick(), this.config.projectionLockRetryMs);
@@ -134,13 +143,13 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     const checkpoint =
       input.fromPosition === undefined ? await this.store.headCheckpoint() : await this.checkpointBefore(input.fromPosition);
     const id = randomUUID();
-    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const secret = newWebhookSecret();
     const [row] = await this.db.query<{ created_at: Date }>(
       `INSERT INTO webhooks (id, url, event_types, secret, transaction_id, position)
        VALUES ($1, $2, $3, $4, $5::xid8, $6) RETURNING created_at`,
-      [id, url.href, eventTypes, secret, checkpoint.transactionId, checkpoint.position],
+      [id, url.href, eventTypes, this.secrets.seal(secret), checkpoint.transactionId, checkpoint.position],
     );
-    if (this.started) await this.startWorker({ id, url: url.href, eventTypes, secret });
+    if (this.started) await this.startWorker({ id, url: url.href, eventTypes });
     this.logger.log(`Registered webhook ${id} to ${url.origin} for ${eventTypes.join(', ')}`);
     return {
       id,
@@ -161,6 +170,14 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     const [row] = UUID.test(id) ? await this.select(id) : [];
     if (!row) throw webhookNotFound(id);
     return this.info(row);
+  }
+
+  /** A new signing secret, shown once; the old one keeps signing beside it for the configured overlap. */
+  async rotateSecret(id: string): Promise<RotatedSecret> {
+    if (!UUID.test(id)) throw webhookNotFound(id);
+    const rotated = await this.secrets.rotate(id, this.config.webhookSecretRotationOverlapSeconds);
+    this.logger.log(`Rotated the signing secret of webhook ${id}; the old one signs too until ${rotated.previousSecretExpiresAt}`);
+    return rotated;
   }
 
   /** Stops deliveries at once here; an instance delivering it elsewhere stops on its next tick or write. */
@@ -186,8 +203,8 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async sync(): Promise<void> {
     if (!this.started) return;
-    const rows = await this.db.query<{ id: string; url: string; event_types: string[]; secret: string }>(
-      'SELECT id, url, event_types, secret FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at',
+    const rows = await this.db.query<{ id: string; url: string; event_types: string[] }>(
+      'SELECT id, url, event_types FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at',
     );
     const live = new Set(rows.map((row) => row.id));
     for (const [id, worker] of this.workers) {
@@ -197,7 +214,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     }
     for (const row of rows) {
       if (!this.started) return;
-      if (!this.workers.has(row.id)) await this.startWorker({ id: row.id, url: row.url, eventTypes: row.event_types, secret: row.secret });
+      if (!this.workers.has(row.id)) await this.startWorker({ id: row.id, url: row.url, eventTypes: row.event_types });
     }
   }
 
@@ -205,11 +222,44 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.workers.has(definition.id)) return;
     const worker = webhookSubscription(
       definition,
-      { db: this.db, store: this.store, registry: this.registry, locks: this.locks, policy: this.policy },
+      {
+        db: this.db,
+        store: this.store,
+        registry: this.registry,
+        locks: this.locks,
+        policy: this.policy,
+        cipher: this.secrets.cipher,
+        unreadableSecret: (webhookId, reason) => this.unreadableSecret(webhookId, reason),
+      },
       this.workerOptions,
     );
     this.workers.set(definition.id, worker);
     await worker.subscription.start();
+  }
+
+  /**
+   * At start-up, so a webhook whose secret no configured key opens shows as
+   * failing with the reason at once, not only when its next event comes.
+   */
+  private async reportUnreadableSecrets(): Promise<void> {
+    const rows = await this.db.query<{ id: string; secret: string }>('SELECT id, secret FROM webhooks WHERE deleted_at IS NULL');
+    for (const row of rows) {
+      try {
+        this.secrets.cipher.open(row.secret);
+      } catch (error) {
+        if (!(error instanceof SecretUnreadable)) throw error;
+        const reason = cannotSignBecause(error);
+        this.unreadableSecret(row.id, reason);
+        await new WebhookProgress(this.db, row.id).cannotSign(reason).catch(() => undefined);
+      }
+    }
+  }
+
+  private unreadableSecret(webhookId: string, reason: string): void {
+    const key = `${webhookId} ${reason}`;
+    if (this.unreadableLogged.has(key)) return;
+    this.unreadableLogged.add(key);
+    this.logger.error(`Webhook ${webhookId}: ${reason}`);
   }
 
   private checkEventTypes(requested: readonly string[]): string[] {
@@ -277,8 +327,4 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
 async function stopWorker(worker: Worker): Promise<void> {
   await worker.subscription.stop();
   worker.close();
-}
-
-function webhookNotFound(id: string): AppError {
-  return new AppError('WEBHOOK_NOT_FOUND', `No webhook with id ${id}`);
 }

@@ -60,3 +60,23 @@ export const CREATED_WEBHOOK_SCHEMA: SchemaObject = {
     },
   },
 };
+
+export const ROTATED_SECRET_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['id', 'secret', 'previousSecretExpiresAt'],
+  properties: {
+    id: COMMON.id,
+    secret: {
+      type: 'string',
+      description: 'The new key of the delivery signatures; shown only here',
+      example: 'whsec_Qm3vT8yZ0bN4kL7pR2sW9xC5dF1gH6jA-uE_oI3rY0t',
+    },
+    previousSecretExpiresAt: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        'Until then deliveries are signed with the new and the old secret (two space-separated values in X-Pizzeria-Signature); after it, with the new one only',
+      example: '2026-11-23T18:04:05.123Z',
+    },
+  },
+};
