@@ -42,7 +42,9 @@ describe('rotating a webhook secret (e2e)', () => {
     });
     const { secret, previousSecretExpiresAt } = res.body;
     expect(secret).not.toBe(webhook.secret);
-    expect(JSON.stringify((await t.http().get(`/admin/webhooks/${webhook.id}`).set(t.staff)).body)).not.toContain(secret);
+    const listed = (await t.http().get(`/admin/webhooks/${webhook.id}`).set(t.staff)).body;
+    expect(JSON.stringify(listed)).not.toContain(secret);
+    expect(listed.previousSecretExpiresAt).toBe(previousSecretExpiresAt);
 
     const during = await deliveryOfNextOrder(to);
     const [newSignature, oldSignature] = signaturesOf(during);
@@ -61,6 +63,7 @@ describe('rotating a webhook secret (e2e)', () => {
       },
       { what: 'the overlap has ended' },
     );
+    expect((await t.http().get(`/admin/webhooks/${webhook.id}`).set(t.staff)).body).not.toHaveProperty('previousSecretExpiresAt');
     const after = await deliveryOfNextOrder(to);
     expect(signaturesOf(after)).toHaveLength(1);
     expect(hasValidSignature(after, secret)).toBe(true);

@@ -164,4 +164,17 @@ describe('webhook secrets at rest (e2e)', () => {
     expect(hasValidSignature(delivery, rotated.body.secret)).toBe(true);
     await waitUntil(async () => (await webhookInfo(wrong, webhook.id)).status === 'active', { what: 'the webhook is active again' });
   });
+
+  it('shows the webhook active again after a restart with the missing key back, and signs with the same secret', async () => {
+    const webhook = await registerWebhook(first, receiver);
+    await stop(first);
+    const wrong = await restartWith([K3]);
+    expect(await webhookInfo(wrong, webhook.id)).toMatchObject({ status: 'failing' });
+    await stop(wrong);
+
+    // Nothing was waiting, so no delivery can have made it active: the start-up check did.
+    const keyBack = await restartWith([K3, K1]);
+    expect(await webhookInfo(keyBack, webhook.id)).toMatchObject({ status: 'active', lagEvents: 0 });
+    expect(hasValidSignature(await deliveredOrder(keyBack), webhook.secret)).toBe(true);
+  });
 });

@@ -50,6 +50,11 @@ export class WebhookProgress {
     if (updated.length === 0) throw new WebhookGone();
   }
 
+  /** Its secret opens again (the key is back): active, until a delivery says otherwise. */
+  async canSignAgain(): Promise<void> {
+    await this.db.query(`UPDATE webhooks SET status = 'active' WHERE id = $1 AND deleted_at IS NULL`, [this.webhookId]);
+  }
+
   /** The receiver took the event at `to`: the checkpoint moves there and the webhook is active again. */
   async delivered(from: LogCheckpoint, to: LogCheckpoint): Promise<void> {
     await this.move(

@@ -42,9 +42,15 @@ export interface WebhookDependencies {
 
 const RETRY_BASE_MS = 500;
 
+const CANNOT_SIGN = 'Its signing secret can not be decrypted';
+
 /** What GET /admin/webhooks shows as lastError while no delivery can be signed. */
 export function cannotSignBecause(error: SecretUnreadable): string {
-  return `Its signing secret can not be decrypted: ${error.reason}. Deliveries wait until a key that opens it is in WEBHOOK_SECRET_KEYS, or the secret is rotated`;
+  return `${CANNOT_SIGN}: ${error.reason}. Deliveries wait until a key that opens it is in WEBHOOK_SECRET_KEYS, or the secret is rotated`;
+}
+
+export function isCannotSign(lastError: string | null): boolean {
+  return lastError?.startsWith(CANNOT_SIGN) ?? false;
 }
 
 /** Full jitter: anywhere between 0 and base * 2^(attempt - 1), capped. */

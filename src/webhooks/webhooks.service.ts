@@ -14,7 +14,13 @@ import { SecretUnreadable } from './secrets/secret-cipher.js';
 import { newWebhookSecret, webhookNotFound, WebhookSecretStore, type RotatedSecret } from './secrets/webhook-secret-store.js';
 import { registerWebhookMetrics } from './webhook-metrics.js';
 import { WebhookProgress } from './webhook-progress.js';
-import { cannotSignBecause, webhookSubscription, type WebhookDefinition, type WebhookOptions } from './webhook-subscription.js';
+import {
+  cannotSignBecause,
+  isCannotSign,
+  webhookSubscription,
+  type WebhookDefinition,
+  type WebhookOptions,
+} from './webhook-subscription.js';
 import { WebhookUrlPolicy } from './webhook-url-policy.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -42,6 +48,8 @@ export interface WebhookInfo {
   consecutiveFailures: number;
   lastDeliveredAt: string | null;
   createdAt: string;
+  /** While a rotated-out secret still signs beside the new one: until when. */
+  previousSecretExpiresAt?: string;
   /** Whether this instance holds the webhook's lock and delivers it. */
   runsHere: boolean;
 }
@@ -70,6 +78,7 @@ interface WebhookRow {
   consecutive_failures: number;
   last_delivered_at: Date | null;
   created_at: Date;
+  overlap_ends_at: Date | null;
 }
 
 /**
@@ -119,7 +128,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     );
     const sealed = await this.secrets.sealPlaintext();
     if (sealed > 0) this.logger.log(`Encrypted ${sealed} webhook secret(s) stored in plaintext by an older version`);
-    await this.reportUnreadableSecrets();
+    await this.checkSecretsOpen();
     this.started = true;
     await this.tick();
     this.ticker = setInterval(() => void this.tick(), this.config.projectionLockRetryMs);
@@ -239,18 +248,29 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
 
   /**
    * At start-up, so a webhook whose secret no configured key opens shows as
-   * failing with the reason at once, not only when its next event comes.
+   * failing with the reason at once, not only when its next event comes; and
+   * one that failed only for that, and opens now, shows as active again.
    */
-  private async reportUnreadableSecrets(): Promise<void> {
-    const rows = await this.db.query<{ id: string; secret: string }>('SELECT id, secret FROM webhooks WHERE deleted_at IS NULL');
+  private async checkSecretsOpen(): Promise<void> {
+    const rows = await this.db.query<{
+      id: string;
+      secret: string;
+      status: string;
+      last_error: string | null;
+      consecutive_failures: number;
+    }>('SELECT id, secret, status, last_error, consecutive_failures FROM webhooks WHERE deleted_at IS NULL');
     for (const row of rows) {
+      const progress = new WebhookProgress(this.db, row.id);
       try {
         this.secrets.cipher.open(row.secret);
+        if (row.status === 'failing' && isCannotSign(row.last_error) && row.consecutive_failures < FAILING_AFTER) {
+          await progress.canSignAgain().catch(() => undefined);
+        }
       } catch (error) {
         if (!(error instanceof SecretUnreadable)) throw error;
         const reason = cannotSignBecause(error);
         this.unreadableSecret(row.id, reason);
-        await new WebhookProgress(this.db, row.id).cannotSign(reason).catch(() => undefined);
+        await progress.cannotSign(reason).catch(() => undefined);
       }
     }
   }
@@ -294,6 +314,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     return this.db.query<WebhookRow>(
       `SELECT w.id, w.url, w.event_types, w.position, w.status, w.last_error, w.last_error_at, w.delivered_count,
               w.failed_attempts, w.consecutive_failures, w.last_delivered_at, w.created_at,
+              CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret_expires_at END AS overlap_ends_at,
               (SELECT count(*) FROM events e
                 WHERE (e.transaction_id, e.position) > (w.transaction_id, w.position)
                   AND ('*' = ANY(w.event_types) OR e.type = ANY(w.event_types))) AS lag
@@ -318,6 +339,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
       consecutiveFailures: row.consecutive_failures,
       lastDeliveredAt: row.last_delivered_at?.toISOString() ?? null,
       createdAt: row.created_at.toISOString(),
+      ...(row.overlap_ends_at ? { previousSecretExpiresAt: row.overlap_ends_at.toISOString() } : {}),
       runsHere: this.workers.get(row.id)?.subscription.isLeader ?? false,
     };
   }

@@ -45,6 +45,12 @@ export const WEBHOOK_SCHEMA: SchemaObject = {
     consecutiveFailures: { type: 'integer', description: 'Attempts that failed since the last delivery', example: 0 },
     lastDeliveredAt: { type: 'string', format: 'date-time', nullable: true, example: '2026-11-22T18:04:05.456Z' },
     runsHere: { type: 'boolean', description: 'Whether this instance is the one delivering it', example: true },
+    previousSecretExpiresAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'Only during a secret rotation overlap: until then the old secret signs deliveries beside the new one',
+      example: '2026-11-23T18:04:05.123Z',
+    },
   },
 };
 
