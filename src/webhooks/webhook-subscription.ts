@@ -8,6 +8,7 @@ import type { LogCheckpoint, RecordedEvent } from '../event-store/event-types.js
 import { LogCursor } from '../event-store/subscription/subscription-cursor.js';
 import { Subscription, type HandleContext, type SubscriptionHandler } from '../event-store/subscription/subscription.js';
 import { SecretUnreadable, type SecretCipher } from './secrets/secret-cipher.js';
+import { cannotSignBecause } from './secrets/unreadable-secrets.js';
 import { deliveryBody, deliveryHeaders } from './webhook-delivery.js';
 import { WebhookProgress } from './webhook-progress.js';
 import { WebhookSender } from './webhook-sender.js';
@@ -41,17 +42,6 @@ export interface WebhookDependencies {
 }
 
 const RETRY_BASE_MS = 500;
-
-const CANNOT_SIGN = 'Its signing secret can not be decrypted';
-
-/** What GET /admin/webhooks shows as lastError while no delivery can be signed. */
-export function cannotSignBecause(error: SecretUnreadable): string {
-  return `${CANNOT_SIGN}: ${error.reason}. Deliveries wait until a key that opens it is in WEBHOOK_SECRET_KEYS, or the secret is rotated`;
-}
-
-export function isCannotSign(lastError: string | null): boolean {
-  return lastError?.startsWith(CANNOT_SIGN) ?? false;
-}
 
 /** Full jitter: anywhere between 0 and base * 2^(attempt - 1), capped. */
 export function retryDelayMs(attempt: number, capMs: number, random: () => number = Math.random): number {

@@ -10,17 +10,11 @@ import { EventStore } from '../event-store/event-store.js';
 import { LOG_START, type LogCheckpoint } from '../event-store/event-types.js';
 import type { Subscription } from '../event-store/subscription/subscription.js';
 import type { CreateWebhookDto } from './dto/create-webhook.dto.js';
-import { SecretUnreadable } from './secrets/secret-cipher.js';
+import { UnreadableSecrets } from './secrets/unreadable-secrets.js';
 import { newWebhookSecret, webhookNotFound, WebhookSecretStore, type RotatedSecret } from './secrets/webhook-secret-store.js';
 import { registerWebhookMetrics } from './webhook-metrics.js';
-import { WebhookProgress } from './webhook-progress.js';
-import {
-  cannotSignBecause,
-  isCannotSign,
-  webhookSubscription,
-  type WebhookDefinition,
-  type WebhookOptions,
-} from './webhook-subscription.js';
+import { webhookSubscription, type WebhookDefinition, type WebhookOptions } from './webhook-subscription.js';
+import { selectWebhooks, webhookInfoOf, type CreatedWebhook, type WebhookInfo, type WebhookRow } from './webhook-info.js';
 import { WebhookUrlPolicy } from './webhook-url-policy.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,54 +25,6 @@ const BATCH = 200;
 interface Worker {
   readonly subscription: Subscription<LogCheckpoint>;
   readonly close: () => void;
-}
-
-export interface WebhookInfo {
-  id: string;
-  url: string;
-  eventTypes: string[];
-  position: number;
-  status: 'active' | 'failing';
-  lastError?: string;
-  lastErrorAt?: string;
-  /** Events of the wanted types in the log that have not been delivered yet. */
-  lagEvents: number;
-  deliveredCount: number;
-  failedAttempts: number;
-  consecutiveFailures: number;
-  lastDeliveredAt: string | null;
-  createdAt: string;
-  /** While a rotated-out secret still signs beside the new one: until when. */
-  previousSecretExpiresAt?: string;
-  /** Whether this instance holds the webhook's lock and delivers it. */
-  runsHere: boolean;
-}
-
-export interface CreatedWebhook {
-  id: string;
-  url: string;
-  eventTypes: string[];
-  secret: string;
-  position: number;
-  status: 'active';
-  createdAt: string;
-}
-
-interface WebhookRow {
-  id: string;
-  url: string;
-  event_types: string[];
-  position: string;
-  status: 'active' | 'failing';
-  last_error: string | null;
-  last_error_at: Date | null;
-  lag: string;
-  delivered_count: string;
-  failed_attempts: string;
-  consecutive_failures: number;
-  last_delivered_at: Date | null;
-  created_at: Date;
-  overlap_ends_at: Date | null;
 }
 
 /**
@@ -97,8 +43,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   private ticking: Promise<void> | undefined;
   private unsubscribe: Array<() => void> = [];
   private started = false;
-  /** `<webhook id> <reason>` of the unreadable secrets already logged, so each is logged once. */
-  private readonly unreadableLogged = new Set<string>();
+  private readonly unreadable: UnreadableSecrets;
 
   constructor(
     private readonly db: Database,
@@ -110,6 +55,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly secrets: WebhookSecretStore,
   ) {
     this.policy = new WebhookUrlPolicy(config.webhookAllowedHosts);
+    this.unreadable = new UnreadableSecrets(db, secrets.cipher, this.logger, FAILING_AFTER);
     this.workerOptions = {
       retryMaxMs: config.webhookRetryMaxMs,
       timeoutMs: config.webhookTimeoutMs,
@@ -120,15 +66,15 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const sealed = await this.secrets.sealPlaintext();
+    if (sealed > 0) this.logger.log(`Encrypted ${sealed} webhook secret(s) stored in plaintext by an older version`);
+    await this.unreadable.checkAll();
     this.unsubscribe.push(
       this.feed.subscribe((envelope) => {
         for (const worker of this.workers.values()) worker.subscription.offer(envelope);
       }),
       registerWebhookMetrics(() => this.list()),
     );
-    const sealed = await this.secrets.sealPlaintext();
-    if (sealed > 0) this.logger.log(`Encrypted ${sealed} webhook secret(s) stored in plaintext by an older version`);
-    await this.checkSecretsOpen();
     this.started = true;
     await this.tick();
     this.ticker = setInterval(() => void this.tick(), this.config.projectionLockRetryMs);
@@ -172,11 +118,11 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async list(): Promise<WebhookInfo[]> {
-    return (await this.select()).map((row) => this.info(row));
+    return (await selectWebhooks(this.db)).map((row) => this.info(row));
   }
 
   async get(id: string): Promise<WebhookInfo> {
-    const [row] = UUID.test(id) ? await this.select(id) : [];
+    const [row] = UUID.test(id) ? await selectWebhooks(this.db, id) : [];
     if (!row) throw webhookNotFound(id);
     return this.info(row);
   }
@@ -238,48 +184,12 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
         locks: this.locks,
         policy: this.policy,
         cipher: this.secrets.cipher,
-        unreadableSecret: (webhookId, reason) => this.unreadableSecret(webhookId, reason),
+        unreadableSecret: (webhookId, reason) => this.unreadable.tell(webhookId, reason),
       },
       this.workerOptions,
     );
     this.workers.set(definition.id, worker);
     await worker.subscription.start();
-  }
-
-  /**
-   * At start-up, so a webhook whose secret no configured key opens shows as
-   * failing with the reason at once, not only when its next event comes; and
-   * one that failed only for that, and opens now, shows as active again.
-   */
-  private async checkSecretsOpen(): Promise<void> {
-    const rows = await this.db.query<{
-      id: string;
-      secret: string;
-      status: string;
-      last_error: string | null;
-      consecutive_failures: number;
-    }>('SELECT id, secret, status, last_error, consecutive_failures FROM webhooks WHERE deleted_at IS NULL');
-    for (const row of rows) {
-      const progress = new WebhookProgress(this.db, row.id);
-      try {
-        this.secrets.cipher.open(row.secret);
-        if (row.status === 'failing' && isCannotSign(row.last_error) && row.consecutive_failures < FAILING_AFTER) {
-          await progress.canSignAgain().catch(() => undefined);
-        }
-      } catch (error) {
-        if (!(error instanceof SecretUnreadable)) throw error;
-        const reason = cannotSignBecause(error);
-        this.unreadableSecret(row.id, reason);
-        await progress.cannotSign(reason).catch(() => undefined);
-      }
-    }
-  }
-
-  private unreadableSecret(webhookId: string, reason: string): void {
-    const key = `${webhookId} ${reason}`;
-    if (this.unreadableLogged.has(key)) return;
-    this.unreadableLogged.add(key);
-    this.logger.error(`Webhook ${webhookId}: ${reason}`);
   }
 
   private checkEventTypes(requested: readonly string[]): string[] {
@@ -310,38 +220,8 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     return row ? { transactionId: row.transaction_id, position: Number(row.position) } : LOG_START;
   }
 
-  private select(id?: string): Promise<WebhookRow[]> {
-    return this.db.query<WebhookRow>(
-      `SELECT w.id, w.url, w.event_types, w.position, w.status, w.last_error, w.last_error_at, w.delivered_count,
-              w.failed_attempts, w.consecutive_failures, w.last_delivered_at, w.created_at,
-              CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret_expires_at END AS overlap_ends_at,
-              (SELECT count(*) FROM events e
-                WHERE (e.transaction_id, e.position) > (w.transaction_id, w.position)
-                  AND ('*' = ANY(w.event_types) OR e.type = ANY(w.event_types))) AS lag
-         FROM webhooks w
-        WHERE w.deleted_at IS NULL AND ($1::uuid IS NULL OR w.id = $1)
-        ORDER BY w.created_at, w.id`,
-      [id ?? null],
-    );
-  }
-
   private info(row: WebhookRow): WebhookInfo {
-    return {
-      id: row.id,
-      url: row.url,
-      eventTypes: row.event_types,
-      position: Number(row.position),
-      status: row.status,
-      ...(row.last_error ? { lastError: row.last_error, lastErrorAt: row.last_error_at?.toISOString() } : {}),
-      lagEvents: Number(row.lag),
-      deliveredCount: Number(row.delivered_count),
-      failedAttempts: Number(row.failed_attempts),
-      consecutiveFailures: row.consecutive_failures,
-      lastDeliveredAt: row.last_delivered_at?.toISOString() ?? null,
-      createdAt: row.created_at.toISOString(),
-      ...(row.overlap_ends_at ? { previousSecretExpiresAt: row.overlap_ends_at.toISOString() } : {}),
-      runsHere: this.workers.get(row.id)?.subscription.isLeader ?? false,
-    };
+    return webhookInfoOf(row, this.workers.get(row.id)?.subscription.isLeader ?? false);
   }
 }
 
