@@ -76,6 +76,43 @@ describe('webhook secrets at rest (e2e)', () => {
     expect(hasValidSignature(await deliveredOrder(first), webhook.secret)).toBe(true);
   });
 
+  it('keeps the answers stored for Idempotency-Key replays without the plaintext secret, and replays them whole', async () => {
+    const db = first.app.get(Database);
+    const createKey = randomUUID();
+    const create = () =>
+      first
+        .http()
+        .post('/admin/webhooks')
+        .set({ ...first.staff, 'Idempotency-Key': createKey })
+        .send({ url: receiver.url, eventTypes: ['*'] });
+    const created = await create();
+    expect(created.status).toBe(201);
+    const rotateKey = randomUUID();
+    const rotate = () =>
+      first
+        .http()
+        .post(`/admin/webhooks/${created.body.id}/rotate-secret`)
+        .set({ ...first.staff, 'Idempotency-Key': rotateKey });
+    const rotated = await rotate();
+    expect(rotated.status).toBe(200);
+
+    const stored = await db.query<{ body: string }>('SELECT response_body::text AS body FROM idempotency_keys WHERE key = ANY($1)', [
+      [createKey, rotateKey],
+    ]);
+    expect(stored).toHaveLength(2);
+    for (const secret of [created.body.secret, rotated.body.secret]) {
+      for (const row of stored) expect(row.body).not.toContain(secret.slice('whsec_'.length));
+    }
+    expect(stored.every((row) => /"secret": "v1\.k1\./.test(row.body))).toBe(true);
+
+    const again = await create();
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(created.body);
+    const rotatedAgain = await rotate();
+    expect(rotatedAgain.headers['idempotent-replayed']).toBe('true');
+    expect(rotatedAgain.body).toEqual(rotated.body);
+  });
+
   it('encrypts the plaintext secrets of an older version at start-up, once, with two instances starting together', async () => {
     const head = await first.app.get(EventStore).headCheckpoint();
     await stop(first);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error.js';
+import type { AnswerSealer } from '../../common/idempotency/idempotency.interceptor.js';
 import type { AppConfig } from '../../config/app-config.js';
 import type { Database } from '../../database/database.js';
 import { SecretCipher, SecretUnreadable } from './secret-cipher.js';
@@ -32,7 +33,7 @@ export function newWebhookSecret(): string {
  * new key, rotating) is an UPDATE that only matches the text it read, so it is
  * idempotent and safe with other instances doing the same at the same time.
  */
-export class WebhookSecretStore {
+export class WebhookSecretStore implements AnswerSealer {
   constructor(
     private readonly db: Database,
     readonly cipher: SecretCipher,
@@ -45,6 +46,15 @@ export class WebhookSecretStore {
 
   seal(secret: string): string {
     return this.cipher.seal(secret);
+  }
+
+  /** The `secret` of an answer kept for Idempotency-Key replays, encrypted like the stored secrets. */
+  sealAnswer(body: unknown): unknown {
+    return hasSecret(body) ? { ...body, secret: this.cipher.seal(body.secret) } : body;
+  }
+
+  openAnswer(stored: unknown): unknown {
+    return hasSecret(stored) && SecretCipher.isSealed(stored.secret) ? { ...stored, secret: this.cipher.open(stored.secret) } : stored;
   }
 
   /** Encrypts the secrets stored before encryption was (rows of older versions of the app); returns how many. */
@@ -117,6 +127,10 @@ export class WebhookSecretStore {
     const updated = await this.db.query(`UPDATE webhooks SET ${column} = $3 WHERE id = $1 AND ${column} = $2 RETURNING id`, [id, from, to]);
     return updated.length;
   }
+}
+
+function hasSecret(body: unknown): body is { secret: string } {
+  return typeof body === 'object' && body !== null && typeof (body as { secret?: unknown }).secret === 'string';
 }
 
 export function webhookNotFound(id: string): AppError {
