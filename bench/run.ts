@@ -7,7 +7,7 @@ import pg from 'pg';
 import { compareStores, httpFigures, warmUp } from './http-bench.js';
 import { fillStore, sampleOrderIds, settle, waitForProjections } from './scale-bench.js';
 import { benchConfig, ceilingAndAppend, openStore, snapshotSpeedup } from './store-bench.js';
-import { AppProcess, STAFF_TOKEN } from './support/app-process.js';
+import { AppProcess, STAFF_TOKEN, WEBHOOK_SECRET_KEYS } from './support/app-process.js';
 import { BenchServer } from './support/bench-server.js';
 import { printTable, targets } from './support/report.js';
 import { round } from './support/stats.js';
@@ -41,7 +41,13 @@ const step = (what: string) => log(`[bench ${new Date().toISOString().slice(11, 
 function startApp(databaseUrl: string, tag: string): Promise<AppProcess> {
   return AppProcess.start({
     script: 'dist/main.js',
-    env: { NODE_ENV: 'production', DATABASE_URL: databaseUrl, STAFF_API_TOKEN: STAFF_TOKEN, RATE_LIMIT_WRITES_PER_MINUTE: '0' },
+    env: {
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      STAFF_API_TOKEN: STAFF_TOKEN,
+      WEBHOOK_SECRET_KEYS,
+      RATE_LIMIT_WRITES_PER_MINUTE: '0',
+    },
     nodeFlags: [
       ...APP_RUNTIME_FLAGS,
       ...APP_NODE_FLAGS,

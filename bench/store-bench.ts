@@ -15,7 +15,7 @@ import { ANALYTICS } from '../src/orders/read-models/analytics.projection.js';
 import { KITCHEN_QUEUE } from '../src/orders/read-models/kitchen-queue.projection.js';
 import { ORDER_DETAILS } from '../src/orders/read-models/order-details.projection.js';
 import { ProjectionRebuilder } from '../src/projections/projection-rebuilder.js';
-import { STAFF_TOKEN } from './support/app-process.js';
+import { STAFF_TOKEN, WEBHOOK_SECRET_KEYS } from './support/app-process.js';
 import { placedData, seedOrders } from './support/orders.js';
 import { cpuPerRequest, sampleCpu } from './support/cpu-split.js';
 import { median, round, throughput, timeRuns } from './support/stats.js';
@@ -31,6 +31,7 @@ export function benchConfig(databaseUrl: string, env: Record<string, string> = {
   return AppConfig.fromEnv({
     NODE_ENV: 'production',
     STAFF_API_TOKEN: STAFF_TOKEN,
+    WEBHOOK_SECRET_KEYS,
     DATABASE_URL: databaseUrl,
     RATE_LIMIT_WRITES_PER_MINUTE: '0',
     ...pick(process.env, ['DB_POOL_SIZE', 'SNAPSHOT_EVERY']),

@@ -108,6 +108,10 @@ const MATRIX: Record<string, Row> = {
   'GET /admin/webhooks': { allowed: MANAGER, request: at('/admin/webhooks') },
   'GET /admin/webhooks/{id}': { allowed: MANAGER, request: async (t) => ({ path: `/admin/webhooks/${await webhookId(t)}` }) },
   'DELETE /admin/webhooks/{id}': { allowed: MANAGER, request: async (t) => ({ path: `/admin/webhooks/${await webhookId(t)}` }) },
+  'POST /admin/webhooks/{id}/rotate-secret': {
+    allowed: MANAGER,
+    request: async (t) => ({ path: `/admin/webhooks/${await webhookId(t)}/rotate-secret` }),
+  },
   'POST /admin/staff': {
     allowed: MANAGER,
     request: at('/admin/staff', { login: `new-${Math.random().toString(36).slice(2, 8)}`, name: 'New', role: 'driver' }),
@@ -136,6 +140,7 @@ const MATRIX: Record<string, Row> = {
 async function footprint(t: TestApp): Promise<string> {
   const [row] = await t.app.get(Database).query(
     `SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM webhooks WHERE deleted_at IS NULL) AS webhooks,
+            (SELECT coalesce(sum(secret_version), 0) FROM webhooks) AS rotations,
             (SELECT count(*) FROM staff_accounts) AS accounts, (SELECT count(*) FROM staff_tokens WHERE revoked_at IS NULL) AS tokens,
             (SELECT string_agg(role || enabled, ',' ORDER BY id) FROM staff_accounts) AS roles`,
   );

@@ -5,6 +5,7 @@ import { distFile, spawnNode, type Spawned } from './support/spawned-process.js'
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const STAFF_TOKEN = 'process-test-staff-token-0123456789';
+const WEBHOOK_SECRET_KEYS = `test:${Buffer.alloc(32, 9).toString('base64')}`;
 const ORDER = {
   customer: { name: 'Ana', phone: '+34 600 111 222', address: 'Calle Mayor 1, Madrid' },
   items: [{ pizzaId: 'margherita', size: 'large', quantity: 1 }],
@@ -51,6 +52,7 @@ describe('the app process (e2e, node dist/main.js)', () => {
       const app = spawnNode(distFile('main.js'), [], {
         NODE_ENV: 'production',
         STAFF_API_TOKEN: STAFF_TOKEN,
+        WEBHOOK_SECRET_KEYS,
         DATABASE_URL: database.url,
         HOST: '127.0.0.1',
         PORT: '0',

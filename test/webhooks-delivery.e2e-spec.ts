@@ -3,7 +3,7 @@ import { waitUntil } from './support/projection-helpers.js';
 import { useTestApp } from './support/use-test-app.js';
 import { useWebhookReceivers } from './support/webhook-receivers.js';
 import { WEBHOOK_TEST_CONFIG, busyEvening, logOf, schemaProblems, webhookInfo } from './webhooks-helpers.js';
-import { hasValidSignature } from './webhooks-receiver.js';
+import { hasValidSignature, signaturesOf } from './webhooks-receiver.js';
 
 const DELIVERY_FIELDS = ['data', 'eventId', 'occurredAt', 'orderId', 'position', 'schemaVersion', 'type', 'version'];
 
@@ -32,6 +32,8 @@ describe('webhooks (e2e)', () => {
       for (const request of to.requests) {
         const event = expected.find((e) => e.eventId === request.body.eventId)!;
         expect(hasValidSignature(request, webhook.secret)).toBe(true);
+        // Never rotated: the one `sha256=<hex>` value, as before rotation existed.
+        expect(signaturesOf(request)).toEqual([expect.stringMatching(/^sha256=[0-9a-f]{64}$/)]);
         expect(Object.keys(request.body).sort()).toEqual(DELIVERY_FIELDS);
         expect(request.body).toMatchObject({
           eventId: event.eventId,

@@ -86,9 +86,22 @@ export class TestReceiver {
   }
 }
 
-/** What a receiver does with X-Pizzeria-Signature: HMAC-SHA256 of the raw body with the secret, compared in constant time. */
+/**
+ * What a receiver does with X-Pizzeria-Signature: one or more space-separated
+ * `sha256=<hex HMAC-SHA256 of the raw body>` values (two during a secret
+ * rotation's overlap); valid when any one matches the secret, compared in constant time.
+ */
 export function hasValidSignature(request: ReceivedRequest, secret: string): boolean {
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(request.raw, 'utf8').digest('hex')}`);
-  const given = Buffer.from(String(request.headers['x-pizzeria-signature'] ?? ''));
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return signaturesOf(request).some((value) => {
+    const given = Buffer.from(value);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+}
+
+/** The values of X-Pizzeria-Signature, in the order sent. */
+export function signaturesOf(request: ReceivedRequest): string[] {
+  return String(request.headers['x-pizzeria-signature'] ?? '')
+    .split(' ')
+    .filter((value) => value !== '');
 }

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { sleep } from './stats.js';
 
 export const STAFF_TOKEN = 'bench-staff-token-0123456789abcdef';
+/** Production needs WEBHOOK_SECRET_KEYS; the bench's webhooks (none) need no secret kept across runs. */
+export const WEBHOOK_SECRET_KEYS = `bench:${Buffer.alloc(32, 7).toString('base64')}`;
 
 /** USER_HZ: Linux reports process CPU times in hundredths of a second. */
 const CLOCK_TICKS_PER_SECOND = 100;

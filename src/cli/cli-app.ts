@@ -3,13 +3,20 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestPinoLogger } from '../ops/logging/nest-pino-logger.js';
 import { pino } from 'pino';
+import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
 import { type AppConfig, ConfigError } from '../config/app-config.js';
 import { loadConfig } from '../config/load-config.js';
 import type { EmbeddedPostgresServer } from '../database/embedded-postgres.js';
+import { Database } from '../database/database.js';
+import { dataSourceOptions } from '../database/database.module.js';
 import { resolveDatabase } from '../database/resolve-database.js';
+import { runMigrationsExclusively } from '../database/run-migrations.js';
 
 export class UsageError extends Error {}
+
+/** The task ran and found something wrong, which its message explains: exit code 1, no stack. */
+export class TaskFailed extends Error {}
 
 export interface CliContext {
   config: AppConfig;
@@ -39,7 +46,7 @@ export async function runCli(name: string, task: (cli: CliContext) => Promise<vo
   } catch (error) {
     code = error instanceof UsageError ? 2 : 1;
     say(
-      error instanceof ConfigError || error instanceof UsageError
+      error instanceof ConfigError || error instanceof UsageError || error instanceof TaskFailed
         ? error.message
         : `${name} failed: ${(error as Error).stack ?? String(error)}`,
     );
@@ -47,6 +54,22 @@ export async function runCli(name: string, task: (cli: CliContext) => Promise<vo
     if (embedded && !embedded.adopted) await embedded.stop().catch(() => undefined);
   }
   process.exit(code);
+}
+
+/**
+ * Only the database, migrated (under the migrations lock, as the app does):
+ * for a task that needs no module of the app, and must not start any (no
+ * projection or webhook delivery running in the task's process).
+ */
+export async function withDatabase<T>(config: AppConfig, work: (db: Database) => Promise<T>): Promise<T> {
+  const dataSource = new DataSource({ ...dataSourceOptions(config), migrationsRun: false, logging: false });
+  await dataSource.initialize();
+  try {
+    await runMigrationsExclusively(dataSource);
+    return await work(new Database(dataSource));
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 /** The whole app without its HTTP server: the same modules, projections and command handlers. */

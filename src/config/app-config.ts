@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Environment, validateEnvironment } from './environment.js';
+import { parseSecretKeys, type SecretKey } from './secret-keys.js';
 
 export { ConfigError } from './environment.js';
 
@@ -45,6 +46,12 @@ export class AppConfig {
   declare readonly webhookTimeoutMs: number;
   /** Cap of the exponential backoff between delivery attempts. */
   declare readonly webhookRetryMaxMs: number;
+  /** The keys webhook secrets are encrypted with, the first one for new ciphertexts; empty: use webhookSecretKeyFile. */
+  declare readonly webhookSecretKeys: readonly SecretKey[];
+  /** Outside production without WEBHOOK_SECRET_KEYS: a key generated once and kept here, beside the embedded database. */
+  declare readonly webhookSecretKeyFile: string;
+  /** How long a rotated-out webhook secret still signs deliveries beside the new one. */
+  declare readonly webhookSecretRotationOverlapSeconds: number;
 
   constructor(values: Omit<AppConfig, 'with'>) {
     Object.assign(this, values);
@@ -85,6 +92,9 @@ export class AppConfig {
       phoneDefaultRegion: env.PHONE_DEFAULT_REGION,
       webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
       webhookRetryMaxMs: env.WEBHOOK_RETRY_MAX_MS,
+      webhookSecretKeys: secretKeysOf(env.WEBHOOK_SECRET_KEYS),
+      webhookSecretKeyFile: join(dirname(resolve(cwd, env.EMBEDDED_PG_DIR)), 'webhook-secret-keys'),
+      webhookSecretRotationOverlapSeconds: env.WEBHOOK_SECRET_ROTATION_OVERLAP_SECONDS,
     });
   }
 
@@ -100,6 +110,14 @@ function list(value: string): string[] {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+}
+
+/** Already validated by the schema: an unset variable is no keys. */
+function secretKeysOf(text: string | undefined): SecretKey[] {
+  if (text === undefined) return [];
+  const parsed = parseSecretKeys(text);
+  if ('problem' in parsed) throw new Error(`WEBHOOK_SECRET_KEYS was not validated: ${parsed.problem}`);
+  return parsed.keys;
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };

@@ -9,10 +9,12 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
   type ValidationArguments,
   validateSync,
 } from 'class-validator';
+import { parseSecretKeys } from './secret-keys.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -48,6 +50,21 @@ function WholeNumber(min: number, max: number): PropertyDecorator {
     Min(min, { message: (args) => `must be between ${min} and ${max}${got(args)}` })(target, key);
     Max(max, { message: (args) => `must be between ${min} and ${max}${got(args)}` })(target, key);
   };
+}
+
+/** A WEBHOOK_SECRET_KEYS list; its message names the bad entry, never the key material. */
+function SecretKeyList(): PropertyDecorator {
+  const problem = (value: unknown): string | undefined => {
+    const parsed = parseSecretKeys(String(value));
+    return 'problem' in parsed ? parsed.problem : undefined;
+  };
+  return ValidateBy({
+    name: 'secretKeyList',
+    validator: {
+      validate: (value) => typeof value === 'string' && problem(value) === undefined,
+      defaultMessage: (args) => `must be a comma-separated list of keyId:base64-key entries: ${problem(args?.value)}`,
+    },
+  });
 }
 
 function OneOf(allowed: readonly string[]): PropertyDecorator {
@@ -130,6 +147,13 @@ export class Environment {
   @WholeNumber(100, 600_000) WEBHOOK_TIMEOUT_MS = 5_000;
 
   @WholeNumber(1, 86_400_000) WEBHOOK_RETRY_MAX_MS = 60_000;
+
+  @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.WEBHOOK_SECRET_KEYS !== undefined)
+  @IsDefined({ message: 'is required when NODE_ENV=production' })
+  @SecretKeyList()
+  WEBHOOK_SECRET_KEYS?: string = undefined;
+
+  @WholeNumber(0, 31_536_000) WEBHOOK_SECRET_ROTATION_OVERLAP_SECONDS = 86_400;
 }
 
 /** The variable names, in declaration order. */

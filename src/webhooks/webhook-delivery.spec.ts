@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { RecordedEvent } from '../event-store/event-types.js';
 import { validate } from '../event-store/json-schema.js';
-import { DELIVERY_SCHEMA, deliveryBody, deliveryHeaders, signature } from './webhook-delivery.js';
+import { DELIVERY_SCHEMA, deliveryBody, deliveryHeaders, signature, signatureHeader } from './webhook-delivery.js';
 import { retryDelayMs } from './webhook-subscription.js';
 
 const ORDER_ID = '0b5c3a52-6f1e-4c8e-9f57-2d4f1a9e7c31';
@@ -43,7 +43,7 @@ describe('webhook deliveries', () => {
     expect(signature(secret, raw)).toBe(expected);
     expect(signature(secret, `${raw} `)).not.toBe(expected);
     expect(signature('whsec_other', raw)).not.toBe(expected);
-    expect(deliveryHeaders('hook-1', deliveryBody(recorded, 1), raw, secret, 3)).toEqual({
+    expect(deliveryHeaders('hook-1', deliveryBody(recorded, 1), raw, [secret], 3)).toEqual({
       'Content-Type': 'application/json',
       'User-Agent': 'pizzeria-webhooks/1',
       'X-Pizzeria-Event-Id': recorded.eventId,
@@ -52,6 +52,14 @@ describe('webhook deliveries', () => {
       'X-Pizzeria-Delivery-Attempt': '3',
       'X-Pizzeria-Signature': expected,
     });
+  });
+
+  it('carry one signature per secret during a rotation overlap, space-separated, the new secret first', () => {
+    const raw = JSON.stringify(deliveryBody(recorded, 1));
+    const header = signatureHeader(['whsec_new', 'whsec_old'], raw);
+    expect(header).toBe(`${signature('whsec_new', raw)} ${signature('whsec_old', raw)}`);
+    expect(header.split(' ').map((value) => /^sha256=[0-9a-f]{64}$/.test(value))).toEqual([true, true]);
+    expect(signatureHeader(['whsec_new'], raw)).toBe(signature('whsec_new', raw));
   });
 
   it('are retried after a full-jitter exponential backoff from 500 ms, capped', () => {

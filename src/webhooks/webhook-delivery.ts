@@ -34,11 +34,21 @@ export function signature(secret: string, rawBody: string): string {
   return `sha256=${createHmac('sha256', secret).update(rawBody, 'utf8').digest('hex')}`;
 }
 
+/**
+ * One `sha256=<hex>` per secret, space-separated, the newest first (as the
+ * Standard Webhooks spec sends several signatures in one header): during a
+ * rotation's overlap both the new and the old secret sign, and a receiver
+ * accepts the delivery when any one of them matches. One secret, one value.
+ */
+export function signatureHeader(secrets: readonly string[], rawBody: string): string {
+  return secrets.map((secret) => signature(secret, rawBody)).join(' ');
+}
+
 export function deliveryHeaders(
   webhookId: string,
   body: DeliveryBody,
   rawBody: string,
-  secret: string,
+  secrets: readonly string[],
   attempt: number,
 ): Record<string, string> {
   return {
@@ -48,7 +58,7 @@ export function deliveryHeaders(
     'X-Pizzeria-Event-Type': body.type,
     'X-Pizzeria-Webhook-Id': webhookId,
     'X-Pizzeria-Delivery-Attempt': String(attempt),
-    'X-Pizzeria-Signature': signature(secret, rawBody),
+    'X-Pizzeria-Signature': signatureHeader(secrets, rawBody),
   };
 }
 
@@ -59,7 +69,8 @@ export const DELIVERY_SCHEMA: JsonSchema = {
   title: 'Webhook delivery',
   description:
     'POSTed to a webhook URL, one event per request, in log order, at least once: dedupe by eventId. ' +
-    'X-Pizzeria-Signature is sha256=<hex HMAC-SHA256 of the raw body, keyed with the webhook secret>.',
+    'X-Pizzeria-Signature is sha256=<hex HMAC-SHA256 of the raw body, keyed with the webhook secret>; ' +
+    'while a rotated-out secret is still valid it holds one such value per secret, space-separated: accept any one.',
   type: 'object',
   additionalProperties: false,
   required: ['eventId', 'type', 'schemaVersion', 'orderId', 'version', 'position', 'occurredAt', 'data'],

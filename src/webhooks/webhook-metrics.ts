@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import type { WebhookInfo } from './webhooks.service.js';
+import type { WebhookInfo } from './webhook-info.js';
 
 type Source = () => Promise<WebhookInfo[]>;
 type Labels = Record<string, string>;

@@ -30,6 +30,31 @@ export class WebhookProgress {
     return { transactionId: row.transaction_id, position: Number(row.position) };
   }
 
+  /** The stored secrets deliveries are signed with now: the current one, and the previous one while its overlap lasts. */
+  async secrets(): Promise<{ current: string; previous?: string }> {
+    const [row] = await this.db.prepared<{ secret: string; previous_secret: string | null }>(
+      `SELECT secret, CASE WHEN previous_secret_expires_at > now() THEN previous_secret END AS previous_secret
+         FROM webhooks WHERE id = $1 AND deleted_at IS NULL`,
+      [this.webhookId],
+    );
+    if (!row) throw new WebhookGone();
+    return { current: row.secret, ...(row.previous_secret ? { previous: row.previous_secret } : {}) };
+  }
+
+  /** No delivery can be signed (no key opens the secret): failing at once, and not counted as the receiver's failure. */
+  async cannotSign(error: string): Promise<void> {
+    const updated = await this.db.query(
+      `UPDATE webhooks SET status = 'failing', last_error = $2, last_error_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id`,
+      [this.webhookId, error.slice(0, 500)],
+    );
+    if (updated.length === 0) throw new WebhookGone();
+  }
+
+  /** Its secret opens again (the key is back): active, until a delivery says otherwise. */
+  async canSignAgain(): Promise<void> {
+    await this.db.query(`UPDATE webhooks SET status = 'active' WHERE id = $1 AND deleted_at IS NULL`, [this.webhookId]);
+  }
+
   /** The receiver took the event at `to`: the checkpoint moves there and the webhook is active again. */
   async delivered(from: LogCheckpoint, to: LogCheckpoint): Promise<void> {
     await this.move(

@@ -7,6 +7,8 @@ import type { EventStore } from '../event-store/event-store.js';
 import type { LogCheckpoint, RecordedEvent } from '../event-store/event-types.js';
 import { LogCursor } from '../event-store/subscription/subscription-cursor.js';
 import { Subscription, type HandleContext, type SubscriptionHandler } from '../event-store/subscription/subscription.js';
+import { SecretUnreadable, type SecretCipher } from './secrets/secret-cipher.js';
+import { cannotSignBecause } from './secrets/unreadable-secrets.js';
 import { deliveryBody, deliveryHeaders } from './webhook-delivery.js';
 import { WebhookProgress } from './webhook-progress.js';
 import { WebhookSender } from './webhook-sender.js';
@@ -16,7 +18,6 @@ export interface WebhookDefinition {
   readonly id: string;
   readonly url: string;
   readonly eventTypes: readonly string[];
-  readonly secret: string;
 }
 
 export interface WebhookOptions {
@@ -35,6 +36,9 @@ export interface WebhookDependencies {
   readonly registry: EventRegistry;
   readonly locks: AdvisoryLocks;
   readonly policy: WebhookUrlPolicy;
+  readonly cipher: SecretCipher;
+  /** A stored secret of the webhook no key opens: told once per webhook and reason, however often it is met. */
+  readonly unreadableSecret: (webhookId: string, reason: string) => void;
 }
 
 const RETRY_BASE_MS = 500;
@@ -126,18 +130,53 @@ class WebhookDeliveries implements SubscriptionHandler<LogCheckpoint> {
     }
   }
 
-  /** Retries until the receiver answers 2xx; false only when the subscription stopped or lost its lock meanwhile. */
+  /**
+   * Retries until the receiver answers 2xx; false only when the subscription
+   * stopped or lost its lock meanwhile. The secrets are read for each attempt,
+   * so a rotation (through any instance) signs the very next one. While the
+   * current secret can not be decrypted nothing is sent: the webhook shows as
+   * failing with the reason and waits, retrying with the same backoff.
+   */
   private async deliver(recorded: RecordedEvent, signal: AbortSignal): Promise<boolean> {
     const body = deliveryBody(recorded, this.deps.registry.typeOf(recorded.event).schemaVersion);
     const raw = JSON.stringify(body);
     for (let attempt = 1; ; attempt++) {
-      const headers = deliveryHeaders(this.webhook.id, body, raw, this.webhook.secret, attempt);
-      const outcome = await this.sender.post(this.webhook.url, raw, headers, signal);
-      if (signal.aborted) return false;
-      if (outcome.ok) return true;
-      await this.failed(`position ${recorded.position} (${recorded.type}): ${outcome.error}`, attempt);
+      const secrets = await this.signingSecrets();
+      if (secrets) {
+        const headers = deliveryHeaders(this.webhook.id, body, raw, secrets, attempt);
+        const outcome = await this.sender.post(this.webhook.url, raw, headers, signal);
+        if (signal.aborted) return false;
+        if (outcome.ok) return true;
+        await this.failed(`position ${recorded.position} (${recorded.type}): ${outcome.error}`, attempt);
+      }
       await sleep(retryDelayMs(attempt, this.options.retryMaxMs), signal);
       if (signal.aborted) return false;
+    }
+  }
+
+  /** The plaintext secrets to sign with, newest first; undefined (and reported) when the current one can not be opened. */
+  private async signingSecrets(): Promise<string[] | undefined> {
+    const stored = await this.progress.secrets();
+    let current: string;
+    try {
+      current = this.deps.cipher.open(stored.current);
+    } catch (error) {
+      if (!(error instanceof SecretUnreadable)) throw error;
+      const reason = cannotSignBecause(error);
+      this.deps.unreadableSecret(this.webhook.id, reason);
+      await this.progress.cannotSign(reason);
+      return undefined;
+    }
+    if (!stored.previous) return [current];
+    try {
+      return [current, this.deps.cipher.open(stored.previous)];
+    } catch (error) {
+      if (!(error instanceof SecretUnreadable)) throw error;
+      this.deps.unreadableSecret(
+        this.webhook.id,
+        `Its previous signing secret can not be decrypted (${error.reason}): only the current one signs`,
+      );
+      return [current];
     }
   }
 

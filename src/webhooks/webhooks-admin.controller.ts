@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
+import { Idempotent, SealStoredAnswer } from '../common/idempotency/idempotency.interceptor.js';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiReadErrors, ApiWriteErrors } from '../common/errors/api-error-responses.js';
 import { StaffOnly } from '../common/auth/staff.guard.js';
 import { CreateWebhookDto } from './dto/create-webhook.dto.js';
-import { CREATED_WEBHOOK_SCHEMA, WEBHOOK_SCHEMA } from './dto/webhook.responses.js';
+import { CREATED_WEBHOOK_SCHEMA, ROTATED_SECRET_SCHEMA, WEBHOOK_SCHEMA } from './dto/webhook.responses.js';
+import { WebhookSecretStore } from './secrets/webhook-secret-store.js';
 import { WebhooksService } from './webhooks.service.js';
 
 const ID = { name: 'id', description: 'The webhook id', example: '5d1e7c2a-0f4b-4b8e-a9d3-2c6e1f0a7b34' };
@@ -18,6 +19,7 @@ export class WebhooksAdminController {
 
   /** The secret is in this answer only: it signs every delivery and is never shown again. */
   @Post()
+  @SealStoredAnswer(WebhookSecretStore)
   @ApiOperation({
     summary: 'Register a webhook',
     description:
@@ -46,6 +48,25 @@ export class WebhooksAdminController {
   @ApiReadErrors('WEBHOOK_NOT_FOUND')
   get(@Param('id') id: string) {
     return this.webhooks.get(id);
+  }
+
+  /** The new secret is in this answer only; the old one keeps signing beside it for the overlap, so receivers can switch. */
+  @Post(':id/rotate-secret')
+  @HttpCode(HttpStatus.OK)
+  @SealStoredAnswer(WebhookSecretStore)
+  @ApiOperation({
+    summary: "Rotate a webhook's signing secret (404 WEBHOOK_NOT_FOUND)",
+    description:
+      'Answers the new secret, once. Until previousSecretExpiresAt (WEBHOOK_SECRET_ROTATION_OVERLAP_SECONDS, a day by default) ' +
+      'every delivery carries two signatures in X-Pizzeria-Signature, space-separated, the new one first: a receiver accepts any one ' +
+      'that matches a secret it holds. Rotating again during the overlap keeps only the secret current until then as the old one. ' +
+      'Two rotations at the same moment: one wins, the other gets 409 WEBHOOK_SECRET_ROTATION_CONFLICT and changes nothing.',
+  })
+  @ApiParam(ID)
+  @ApiOkResponse({ schema: ROTATED_SECRET_SCHEMA })
+  @ApiWriteErrors('WEBHOOK_NOT_FOUND', 'WEBHOOK_SECRET_ROTATION_CONFLICT')
+  rotateSecret(@Param('id') id: string) {
+    return this.webhooks.rotateSecret(id);
   }
 
   @Delete(':id')

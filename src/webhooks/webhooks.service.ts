@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { AdvisoryLocks } from '../database/advisory-locks.js';
@@ -10,8 +10,11 @@ import { EventStore } from '../event-store/event-store.js';
 import { LOG_START, type LogCheckpoint } from '../event-store/event-types.js';
 import type { Subscription } from '../event-store/subscription/subscription.js';
 import type { CreateWebhookDto } from './dto/create-webhook.dto.js';
+import { UnreadableSecrets } from './secrets/unreadable-secrets.js';
+import { newWebhookSecret, webhookNotFound, WebhookSecretStore, type RotatedSecret } from './secrets/webhook-secret-store.js';
 import { registerWebhookMetrics } from './webhook-metrics.js';
 import { webhookSubscription, type WebhookDefinition, type WebhookOptions } from './webhook-subscription.js';
+import { selectWebhooks, webhookInfoOf, type CreatedWebhook, type WebhookInfo, type WebhookRow } from './webhook-info.js';
 import { WebhookUrlPolicy } from './webhook-url-policy.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,51 +25,6 @@ const BATCH = 200;
 interface Worker {
   readonly subscription: Subscription<LogCheckpoint>;
   readonly close: () => void;
-}
-
-export interface WebhookInfo {
-  id: string;
-  url: string;
-  eventTypes: string[];
-  position: number;
-  status: 'active' | 'failing';
-  lastError?: string;
-  lastErrorAt?: string;
-  /** Events of the wanted types in the log that have not been delivered yet. */
-  lagEvents: number;
-  deliveredCount: number;
-  failedAttempts: number;
-  consecutiveFailures: number;
-  lastDeliveredAt: string | null;
-  createdAt: string;
-  /** Whether this instance holds the webhook's lock and delivers it. */
-  runsHere: boolean;
-}
-
-export interface CreatedWebhook {
-  id: string;
-  url: string;
-  eventTypes: string[];
-  secret: string;
-  position: number;
-  status: 'active';
-  createdAt: string;
-}
-
-interface WebhookRow {
-  id: string;
-  url: string;
-  event_types: string[];
-  position: string;
-  status: 'active' | 'failing';
-  last_error: string | null;
-  last_error_at: Date | null;
-  lag: string;
-  delivered_count: string;
-  failed_attempts: string;
-  consecutive_failures: number;
-  last_delivered_at: Date | null;
-  created_at: Date;
 }
 
 /**
@@ -85,6 +43,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   private ticking: Promise<void> | undefined;
   private unsubscribe: Array<() => void> = [];
   private started = false;
+  private readonly unreadable: UnreadableSecrets;
 
   constructor(
     private readonly db: Database,
@@ -93,8 +52,10 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly feed: EventFeed,
     private readonly locks: AdvisoryLocks,
     private readonly config: AppConfig,
+    private readonly secrets: WebhookSecretStore,
   ) {
     this.policy = new WebhookUrlPolicy(config.webhookAllowedHosts);
+    this.unreadable = new UnreadableSecrets(db, secrets.cipher, this.logger, FAILING_AFTER);
     this.workerOptions = {
       retryMaxMs: config.webhookRetryMaxMs,
       timeoutMs: config.webhookTimeoutMs,
@@ -105,6 +66,9 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const sealed = await this.secrets.sealPlaintext();
+    if (sealed > 0) this.logger.log(`Encrypted ${sealed} webhook secret(s) stored in plaintext by an older version`);
+    await this.unreadable.checkAll();
     this.unsubscribe.push(
       this.feed.subscribe((envelope) => {
         for (const worker of this.workers.values()) worker.subscription.offer(envelope);
@@ -134,13 +98,13 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     const checkpoint =
       input.fromPosition === undefined ? await this.store.headCheckpoint() : await this.checkpointBefore(input.fromPosition);
     const id = randomUUID();
-    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const secret = newWebhookSecret();
     const [row] = await this.db.query<{ created_at: Date }>(
       `INSERT INTO webhooks (id, url, event_types, secret, transaction_id, position)
        VALUES ($1, $2, $3, $4, $5::xid8, $6) RETURNING created_at`,
-      [id, url.href, eventTypes, secret, checkpoint.transactionId, checkpoint.position],
+      [id, url.href, eventTypes, this.secrets.seal(secret), checkpoint.transactionId, checkpoint.position],
     );
-    if (this.started) await this.startWorker({ id, url: url.href, eventTypes, secret });
+    if (this.started) await this.startWorker({ id, url: url.href, eventTypes });
     this.logger.log(`Registered webhook ${id} to ${url.origin} for ${eventTypes.join(', ')}`);
     return {
       id,
@@ -154,13 +118,21 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async list(): Promise<WebhookInfo[]> {
-    return (await this.select()).map((row) => this.info(row));
+    return (await selectWebhooks(this.db)).map((row) => this.info(row));
   }
 
   async get(id: string): Promise<WebhookInfo> {
-    const [row] = UUID.test(id) ? await this.select(id) : [];
+    const [row] = UUID.test(id) ? await selectWebhooks(this.db, id) : [];
     if (!row) throw webhookNotFound(id);
     return this.info(row);
+  }
+
+  /** A new signing secret, shown once; the old one keeps signing beside it for the configured overlap. */
+  async rotateSecret(id: string): Promise<RotatedSecret> {
+    if (!UUID.test(id)) throw webhookNotFound(id);
+    const rotated = await this.secrets.rotate(id, this.config.webhookSecretRotationOverlapSeconds);
+    this.logger.log(`Rotated the signing secret of webhook ${id}; the old one signs too until ${rotated.previousSecretExpiresAt}`);
+    return rotated;
   }
 
   /** Stops deliveries at once here; an instance delivering it elsewhere stops on its next tick or write. */
@@ -186,8 +158,8 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async sync(): Promise<void> {
     if (!this.started) return;
-    const rows = await this.db.query<{ id: string; url: string; event_types: string[]; secret: string }>(
-      'SELECT id, url, event_types, secret FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at',
+    const rows = await this.db.query<{ id: string; url: string; event_types: string[] }>(
+      'SELECT id, url, event_types FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at',
     );
     const live = new Set(rows.map((row) => row.id));
     for (const [id, worker] of this.workers) {
@@ -197,7 +169,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     }
     for (const row of rows) {
       if (!this.started) return;
-      if (!this.workers.has(row.id)) await this.startWorker({ id: row.id, url: row.url, eventTypes: row.event_types, secret: row.secret });
+      if (!this.workers.has(row.id)) await this.startWorker({ id: row.id, url: row.url, eventTypes: row.event_types });
     }
   }
 
@@ -205,7 +177,15 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.workers.has(definition.id)) return;
     const worker = webhookSubscription(
       definition,
-      { db: this.db, store: this.store, registry: this.registry, locks: this.locks, policy: this.policy },
+      {
+        db: this.db,
+        store: this.store,
+        registry: this.registry,
+        locks: this.locks,
+        policy: this.policy,
+        cipher: this.secrets.cipher,
+        unreadableSecret: (webhookId, reason) => this.unreadable.tell(webhookId, reason),
+      },
       this.workerOptions,
     );
     this.workers.set(definition.id, worker);
@@ -240,36 +220,8 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     return row ? { transactionId: row.transaction_id, position: Number(row.position) } : LOG_START;
   }
 
-  private select(id?: string): Promise<WebhookRow[]> {
-    return this.db.query<WebhookRow>(
-      `SELECT w.id, w.url, w.event_types, w.position, w.status, w.last_error, w.last_error_at, w.delivered_count,
-              w.failed_attempts, w.consecutive_failures, w.last_delivered_at, w.created_at,
-              (SELECT count(*) FROM events e
-                WHERE (e.transaction_id, e.position) > (w.transaction_id, w.position)
-                  AND ('*' = ANY(w.event_types) OR e.type = ANY(w.event_types))) AS lag
-         FROM webhooks w
-        WHERE w.deleted_at IS NULL AND ($1::uuid IS NULL OR w.id = $1)
-        ORDER BY w.created_at, w.id`,
-      [id ?? null],
-    );
-  }
-
   private info(row: WebhookRow): WebhookInfo {
-    return {
-      id: row.id,
-      url: row.url,
-      eventTypes: row.event_types,
-      position: Number(row.position),
-      status: row.status,
-      ...(row.last_error ? { lastError: row.last_error, lastErrorAt: row.last_error_at?.toISOString() } : {}),
-      lagEvents: Number(row.lag),
-      deliveredCount: Number(row.delivered_count),
-      failedAttempts: Number(row.failed_attempts),
-      consecutiveFailures: row.consecutive_failures,
-      lastDeliveredAt: row.last_delivered_at?.toISOString() ?? null,
-      createdAt: row.created_at.toISOString(),
-      runsHere: this.workers.get(row.id)?.subscription.isLeader ?? false,
-    };
+    return webhookInfoOf(row, this.workers.get(row.id)?.subscription.isLeader ?? false);
   }
 }
 
@@ -277,8 +229,4 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
 async function stopWorker(worker: Worker): Promise<void> {
   await worker.subscription.stop();
   worker.close();
-}
-
-function webhookNotFound(id: string): AppError {
-  return new AppError('WEBHOOK_NOT_FOUND', `No webhook with id ${id}`);
 }

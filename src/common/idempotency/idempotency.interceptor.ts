@@ -1,6 +1,15 @@
-import { type CallHandler, type ExecutionContext, HttpStatus, Injectable, type NestInterceptor, UseInterceptors } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpStatus,
+  Injectable,
+  type NestInterceptor,
+  SetMetadata,
+  type Type,
+  UseInterceptors,
+} from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
@@ -10,6 +19,20 @@ import type { IdempotencyTicket } from './idempotency-ticket.js';
 import { IdempotencyStore, type StoredResponse } from './idempotency.store.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
+const ANSWER_SEALER = 'pizzeria:idempotency:answer-sealer';
+
+/** Turns an answer that holds a secret into what may be stored for replays, and back. */
+export interface AnswerSealer {
+  sealAnswer(body: unknown): unknown;
+  openAnswer(stored: unknown): unknown;
+}
+
+/**
+ * On a route whose answer holds a secret: the answer kept for replays (24
+ * hours, in PostgreSQL) goes through the sealer, a provider of the app, so no
+ * secret is stored in plaintext there either.
+ */
+export const SealStoredAnswer = (sealer: Type<AnswerSealer>) => SetMetadata(ANSWER_SEALER, sealer);
 
 /**
  * Idempotency-Key on any POST (IETF httpapi idempotency-key draft): the first
@@ -23,6 +46,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly store: IdempotencyStore,
     private readonly reflector: Reflector,
+    private readonly modules: ModuleRef,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -36,21 +60,29 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!KEY.test(key)) throw AppError.validation(['Idempotency-Key must be 1 to 255 visible ASCII characters']);
     const res = context.switchToHttp().getResponse<FastifyReply>();
     const claim = await this.store.claim(key, fingerprint(req));
+    const sealer = this.sealerOf(context);
     if (claim.kind === 'replay') {
       replay(res, claim.response);
-      return claim.response.body;
+      return sealer ? sealer.openAnswer(claim.response.body) : claim.response.body;
     }
     const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
     const ticket: IdempotencyTicket = { key, lease: claim.lease, status, completed: false };
     req.idempotency = ticket;
     try {
       const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      if (!ticket.completed) await this.store.complete(key, { status, body, headers: pickHeaders(res) });
+      if (!ticket.completed) {
+        await this.store.complete(key, { status, body: sealer ? sealer.sealAnswer(body) : body, headers: pickHeaders(res) });
+      }
       return body;
     } catch (error) {
       if (!ticket.completed) await this.store.release(key, claim.lease);
       throw error;
     }
+  }
+
+  private sealerOf(context: ExecutionContext): AnswerSealer | undefined {
+    const token = this.reflector.get<Type<AnswerSealer> | undefined>(ANSWER_SEALER, context.getHandler());
+    return token ? this.modules.get(token, { strict: false }) : undefined;
   }
 }
 

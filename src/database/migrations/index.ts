@@ -6,6 +6,7 @@ import { NotifyAppendsAfterCommit1763800012000 } from './1763800012000-notify-ap
 import { AdvanceProjectionCheckpoint1763800013000 } from './1763800013000-advance-projection-checkpoint.js';
 import { DropEventsOccurredAtIndex1763800014000 } from './1763800014000-drop-events-occurred-at-index.js';
 import { OrderDetailsPhoneSuffixIndex1763800015000 } from './1763800015000-order-details-phone-suffix-index.js';
+import { WebhookSecretRotation1763800016000 } from './1763800016000-webhook-secret-rotation.js';
 import { CreateStaffAccounts1763800020000 } from './1763800020000-create-staff-accounts.js';
 
 /** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   AdvanceProjectionCheckpoint1763800013000,
   DropEventsOccurredAtIndex1763800014000,
   OrderDetailsPhoneSuffixIndex1763800015000,
+  WebhookSecretRotation1763800016000,
   CreateStaffAccounts1763800020000,
 ];

@@ -45,6 +45,12 @@ export const WEBHOOK_SCHEMA: SchemaObject = {
     consecutiveFailures: { type: 'integer', description: 'Attempts that failed since the last delivery', example: 0 },
     lastDeliveredAt: { type: 'string', format: 'date-time', nullable: true, example: '2026-11-22T18:04:05.456Z' },
     runsHere: { type: 'boolean', description: 'Whether this instance is the one delivering it', example: true },
+    previousSecretExpiresAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'Only during a secret rotation overlap: until then the old secret signs deliveries beside the new one',
+      example: '2026-11-23T18:04:05.123Z',
+    },
   },
 };
 
@@ -57,6 +63,26 @@ export const CREATED_WEBHOOK_SCHEMA: SchemaObject = {
       type: 'string',
       description: 'Key of the HMAC-SHA256 delivery signatures; shown only here',
       example: 'whsec_7Jq2x9Lh3VtQm0cR5sYpW8nB1dK4fG6aZ-eU_oI2rT0',
+    },
+  },
+};
+
+export const ROTATED_SECRET_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['id', 'secret', 'previousSecretExpiresAt'],
+  properties: {
+    id: COMMON.id,
+    secret: {
+      type: 'string',
+      description: 'The new key of the delivery signatures; shown only here',
+      example: 'whsec_Qm3vT8yZ0bN4kL7pR2sW9xC5dF1gH6jA-uE_oI3rY0t',
+    },
+    previousSecretExpiresAt: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        'Until then deliveries are signed with the new and the old secret (two space-separated values in X-Pizzeria-Signature); after it, with the new one only',
+      example: '2026-11-23T18:04:05.123Z',
     },
   },
 };
