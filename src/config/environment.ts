@@ -67,6 +67,14 @@ function SecretKeyList(): PropertyDecorator {
   });
 }
 
+/** Optional, but required with NODE_ENV=production; when given, the rules after it apply. */
+function RequiredInProduction(): PropertyDecorator {
+  return (target, key) => {
+    ValidateIf((env: Environment, value: unknown) => env.NODE_ENV === 'production' || value !== undefined)(target, key);
+    IsDefined({ message: 'is required when NODE_ENV=production' })(target, key);
+  };
+}
+
 function OneOf(allowed: readonly string[]): PropertyDecorator {
   return IsIn(allowed, { message: (args) => `must be one of ${allowed.join(', ')}${got(args)}` });
 }
@@ -98,8 +106,7 @@ export class Environment {
 
   @WholeNumber(1, 200) DB_POOL_SIZE = 10;
 
-  @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.STAFF_API_TOKEN !== undefined)
-  @IsDefined({ message: 'is required when NODE_ENV=production' })
+  @RequiredInProduction()
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
   STAFF_API_TOKEN?: string = undefined;
@@ -148,8 +155,7 @@ export class Environment {
 
   @WholeNumber(1, 86_400_000) WEBHOOK_RETRY_MAX_MS = 60_000;
 
-  @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.WEBHOOK_SECRET_KEYS !== undefined)
-  @IsDefined({ message: 'is required when NODE_ENV=production' })
+  @RequiredInProduction()
   @SecretKeyList()
   WEBHOOK_SECRET_KEYS?: string = undefined;
 

@@ -1,25 +1,12 @@
-import {
-  applyDecorators,
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Patch,
-  Post,
-  Res,
-  type Type,
-} from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, Headers, Param, Patch, Post, Res, type Type } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { StaffActor } from '../common/auth/actor.js';
 import { StaffOnly } from '../common/auth/staff.guard.js';
-import { ApiErrors, ApiReadErrors, ApiWriteErrors } from '../common/errors/api-error-responses.js';
+import { ApiReadErrors, ApiWriteErrors } from '../common/errors/api-error-responses.js';
 import type { ErrorCode } from '../common/errors/error-catalogue.js';
 import { Ctx, type RequestContext } from '../common/http/request-context.js';
+import { DeleteRoute } from '../common/http/delete-route.js';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
 import { parseIfMatch } from '../common/if-match.js';
 import { ChangeStaffAccountDto, CreateStaffAccountDto, CreateStaffTokenDto } from './dto/staff-account.dto.js';
@@ -121,13 +108,13 @@ export class StaffAdminController {
     return this.accounts.tokens(id);
   }
 
-  @Delete(':id/tokens/:tokenId')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Revoke a token: it stops working on the next request (again: no change)' })
+  @DeleteRoute(':id/tokens/:tokenId', {
+    summary: 'Revoke a token: it stops working on the next request (again: no change)',
+    done: 'Revoked',
+    errors: ['STAFF_ACCOUNT_NOT_FOUND', 'STAFF_TOKEN_NOT_FOUND'],
+  })
   @ApiParam(ID)
   @ApiParam(TOKEN_ID)
-  @ApiNoContentResponse({ description: 'Revoked' })
-  @ApiErrors('STAFF_ACCOUNT_NOT_FOUND', 'STAFF_TOKEN_NOT_FOUND', 'DATABASE_UNAVAILABLE')
   async revokeToken(@Param('id') id: string, @Param('tokenId') tokenId: string, @Ctx() context: RequestContext): Promise<void> {
     await this.accounts.revokeToken(id, tokenId, writer(context));
   }

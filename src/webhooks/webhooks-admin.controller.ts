@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { DeleteRoute } from '../common/http/delete-route.js';
 import { Idempotent, SealStoredAnswer } from '../common/idempotency/idempotency.interceptor.js';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiReadErrors, ApiWriteErrors } from '../common/errors/api-error-responses.js';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiReadErrors, ApiWriteErrors } from '../common/errors/api-error-responses.js';
 import { StaffOnly } from '../common/auth/staff.guard.js';
 import { CreateWebhookDto } from './dto/create-webhook.dto.js';
 import { CREATED_WEBHOOK_SCHEMA, ROTATED_SECRET_SCHEMA, WEBHOOK_SCHEMA } from './dto/webhook.responses.js';
@@ -69,12 +70,12 @@ export class WebhooksAdminController {
     return this.webhooks.rotateSecret(id);
   }
 
-  @Delete(':id')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete a webhook: its deliveries stop (404 WEBHOOK_NOT_FOUND)' })
+  @DeleteRoute(':id', {
+    summary: 'Delete a webhook: its deliveries stop (404 WEBHOOK_NOT_FOUND)',
+    done: 'Deleted',
+    errors: ['WEBHOOK_NOT_FOUND'],
+  })
   @ApiParam(ID)
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors('WEBHOOK_NOT_FOUND', 'DATABASE_UNAVAILABLE')
   async remove(@Param('id') id: string): Promise<void> {
     await this.webhooks.remove(id);
   }

@@ -48,8 +48,7 @@ export const ERRORS = {
   IDEMPOTENCY_KEY_IN_FLIGHT: { status: 409, message: 'A request with this Idempotency-Key is still being processed' },
   WEBHOOK_SECRET_ROTATION_CONFLICT: {
     status: 409,
-    message:
-      "The secret of webhook 5d1e7c2a-0f4b-4b8e-a9d3-2c6e1f0a7b34 was rotated by another request at the same time; nothing changed here. The other rotation's secret is the current one",
+    message: 'Another request rotated this secret at the same moment: nothing changed here',
   },
   REBUILD_IN_PROGRESS: { status: 409, message: 'The order_details projection is being rebuilt already' },
   VERSION_MISMATCH: { status: 412, message: 'The order is at version 4, not 2: reload it and try again', extra: { currentVersion: 4 } },
