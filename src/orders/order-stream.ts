@@ -1,9 +1,9 @@
+import { isUuid } from '../common/uuid.js';
 import { ORDER_EVENT_SCHEMAS } from './domain/order-event-schemas.js';
 import { ORDER_EVENT_CLASSES } from './domain/order-events.js';
 import type { EventRegistry } from '../event-store/event-registry.js';
 
 const PREFIX = 'order-';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 export function orderStreamId(orderId: string): string {
   return `${PREFIX}${orderId}`;
@@ -18,7 +18,7 @@ export function orderIdOf(streamId: string): string {
 }
 
 export function isOrderId(value: string): boolean {
-  return UUID.test(value);
+  return isUuid(value);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { StaffActor } from '../common/auth/actor.js';
 import { PERSONAL_TOKEN_PREFIX, tokenHash } from '../common/auth/authenticator.js';
 import type { StaffRole } from '../common/auth/staff-roles.js';
 import { AppError } from '../common/errors/app-error.js';
+import { isUuid } from '../common/uuid.js';
 import { versionHolds, type ExpectedVersion } from '../common/if-match.js';
 import { Database } from '../database/database.js';
 import { EventStore } from '../event-store/event-store.js';
@@ -106,7 +107,7 @@ export class StaffAccounts {
   }
 
   async get(id: string): Promise<StaffAccount> {
-    const [row] = UUID.test(id) ? await this.db.query<AccountRow>('SELECT * FROM staff_accounts WHERE id = $1', [id]) : [];
+    const [row] = isUuid(id) ? await this.db.query<AccountRow>('SELECT * FROM staff_accounts WHERE id = $1', [id]) : [];
     if (!row) throw accountNotFound(id);
     return toAccount(row);
   }
@@ -173,7 +174,7 @@ export class StaffAccounts {
   async revokeToken(accountId: string, tokenId: string, by: AccountsWriter): Promise<void> {
     const revoked = await this.db.transaction(async (tx) => {
       const account = await this.locked(tx, accountId, undefined);
-      const [token] = UUID.test(tokenId)
+      const [token] = isUuid(tokenId)
         ? await this.db.query<{ revoked_at: Date | null }>(
             'SELECT revoked_at FROM staff_tokens WHERE id = $1 AND account_id = $2',
             [tokenId, accountId],
@@ -192,7 +193,7 @@ export class StaffAccounts {
 
   /** The account's row, locked for this transaction, at the version the client expects (If-Match) if it says one. */
   private async locked(tx: PoolClient, id: string, expected: ExpectedVersion | undefined): Promise<AccountRow> {
-    const [row] = UUID.test(id) ? await this.db.query<AccountRow>('SELECT * FROM staff_accounts WHERE id = $1 FOR UPDATE', [id], tx) : [];
+    const [row] = isUuid(id) ? await this.db.query<AccountRow>('SELECT * FROM staff_accounts WHERE id = $1 FOR UPDATE', [id], tx) : [];
     if (!row) throw accountNotFound(id);
     if (expected !== undefined && !versionHolds(expected, row.version)) {
       throw new AppError('VERSION_MISMATCH', `The account is at version ${row.version}, not ${expected.version}: reload it and try again`, {
@@ -223,8 +224,6 @@ export class StaffAccounts {
     });
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 function accountNotFound(id: string): AppError {
   return new AppError('STAFF_ACCOUNT_NOT_FOUND', `No staff account with id ${id}`);

@@ -1,3 +1,4 @@
+import { isUuid } from '../common/uuid.js';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../common/errors/app-error.js';
@@ -17,7 +18,6 @@ import { webhookSubscription, type WebhookDefinition, type WebhookOptions } from
 import { selectWebhooks, webhookInfoOf, type CreatedWebhook, type WebhookInfo, type WebhookRow } from './webhook-info.js';
 import { WebhookUrlPolicy } from './webhook-url-policy.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FAILING_AFTER = 5;
 const BATCH = 200;
 
@@ -122,14 +122,14 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async get(id: string): Promise<WebhookInfo> {
-    const [row] = UUID.test(id) ? await selectWebhooks(this.db, id) : [];
+    const [row] = isUuid(id) ? await selectWebhooks(this.db, id) : [];
     if (!row) throw webhookNotFound(id);
     return this.info(row);
   }
 
   /** A new signing secret, shown once; the old one keeps signing beside it for the configured overlap. */
   async rotateSecret(id: string): Promise<RotatedSecret> {
-    if (!UUID.test(id)) throw webhookNotFound(id);
+    if (!isUuid(id)) throw webhookNotFound(id);
     const rotated = await this.secrets.rotate(id, this.config.webhookSecretRotationOverlapSeconds);
     this.logger.log(`Rotated the signing secret of webhook ${id}; the old one signs too until ${rotated.previousSecretExpiresAt}`);
     return rotated;
@@ -137,7 +137,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Stops deliveries at once here; an instance delivering it elsewhere stops on its next tick or write. */
   async remove(id: string): Promise<void> {
-    const deleted = UUID.test(id)
+    const deleted = isUuid(id)
       ? await this.db.query('UPDATE webhooks SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id', [id])
       : [];
     if (deleted.length === 0) throw webhookNotFound(id);
