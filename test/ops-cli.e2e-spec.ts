@@ -1,47 +1,30 @@
-import pg from 'pg';
-import { distFile, spawnNode } from './support/spawned-process.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { runTask, useTaskDatabase } from './support/cli-task.js';
 
 /** The npm run scripts are these files after the build: npm run <task> = build, then node dist/cli/<file>. */
-async function run(file: string, args: string[], env: Record<string, string>) {
-  const task = spawnNode(distFile(`cli/${file}`), args, env);
-  const { code } = await task.exit(60_000);
-  return { code, stdout: task.stdout.join('\n'), stderr: task.stderr.join('\n') };
-}
+const run = (file: string, args: string[], env: Record<string, string>) => runTask(`cli/${file}`, args, env);
 
 describe('command line (e2e, node dist/cli/*)', () => {
-  let database: TestDatabase;
-  let client: pg.Client;
-  let env: Record<string, string>;
+  const db = useTaskDatabase();
 
-  beforeAll(async () => {
-    database = await createTestDatabase({ migrate: false });
-    env = { DATABASE_URL: database.url, NODE_ENV: 'test' };
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client.end();
-    await database.drop();
-  });
-
-  const count = async (sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0].n);
+  const count = async (sql: string) => Number((await db.client.query<{ n: string }>(sql)).rows[0].n);
 
   it('migrate applies the migrations once, then finds nothing to do', async () => {
-    const first = await run('migrate.js', [], env);
+    const first = await run('migrate.js', [], db.env);
     expect(first).toMatchObject({ code: 0 });
     expect(first.stderr).toMatch(/applied CreateEventStore\d+/);
     expect(await count("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'events'")).toBe(1);
 
-    const again = await run('migrate.js', [], env);
+    const again = await run('migrate.js', [], db.env);
     expect(again).toMatchObject({ code: 0 });
     expect(again.stderr).toContain('The database schema is up to date');
   }, 60_000);
 
   it('seed writes demo orders spread over the last days, through the command handlers, and projects them', async () => {
     // The seed waits (up to this) for its own projections before it exits.
-    const result = await run('seed.js', ['--days', '3', '--orders', '15', '--seed', '5'], { ...env, READ_YOUR_WRITES_TIMEOUT_MS: '30000' });
+    const result = await run('seed.js', ['--days', '3', '--orders', '15', '--seed', '5'], {
+      ...db.env,
+      READ_YOUR_WRITES_TIMEOUT_MS: '30000',
+    });
     expect(result.stderr).toContain('The read models are up to date');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout.trim().split('\n').pop()!)).toMatchObject({ orders: 15 });
@@ -55,17 +38,17 @@ describe('command line (e2e, node dist/cli/*)', () => {
   }, 60_000);
 
   it('stream:print prints an order stream by order id or stream id, as text or JSON lines', async () => {
-    const { rows } = await client.query<{ stream_id: string; versions: number }>(
+    const { rows } = await db.client.query<{ stream_id: string; versions: number }>(
       'SELECT stream_id, max(version) AS versions FROM events GROUP BY stream_id ORDER BY max(version) DESC LIMIT 1',
     );
     const [{ stream_id: streamId, versions }] = rows;
 
-    const text = await run('print-stream.js', [streamId.slice('order-'.length)], env);
+    const text = await run('print-stream.js', [streamId.slice('order-'.length)], db.env);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`${streamId}: ${versions} event(s)`);
     expect(text.stdout).toMatch(/^v1 {2}#\d+ {2}\S+Z {2}OrderPlaced \(schema \d\) {2}actor=customer correlation=seed-5-\d+$/m);
 
-    const json = await run('print-stream.js', [streamId, '--json'], env);
+    const json = await run('print-stream.js', [streamId, '--json'], db.env);
     expect(json.code).toBe(0);
     const events = json.stdout
       .trim()
@@ -77,7 +60,7 @@ describe('command line (e2e, node dist/cli/*)', () => {
 
   it('projections:rebuild replays the log into a projection with a progress bar', async () => {
     const before = await count('SELECT count(*) AS n FROM order_details');
-    const result = await run('rebuild-projection.js', ['order-details'], env);
+    const result = await run('rebuild-projection.js', ['order-details'], db.env);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/rebuilding order-details \[#+\] 100%/);
     expect(result.stderr).toMatch(/Swapped in the rebuilt order-details at position \d+/);
@@ -85,17 +68,17 @@ describe('command line (e2e, node dist/cli/*)', () => {
   }, 60_000);
 
   it('staff:create makes an account and its first token, printed once, with the bootstrap token as the actor', async () => {
-    const result = await run('staff-create.js', ['--login', 'first-manager', '--name', 'Rosa', '--role', 'manager'], env);
+    const result = await run('staff-create.js', ['--login', 'first-manager', '--name', 'Rosa', '--role', 'manager'], db.env);
     expect(result.code).toBe(0);
     const printed = JSON.parse(result.stdout.trim().split('\n').pop()!) as { id: string; login: string; role: string; token: string };
     expect(printed).toMatchObject({ login: 'first-manager', role: 'manager', token: expect.stringMatching(/^pzs_[A-Za-z0-9_-]{43}$/) });
-    const stored = await client.query<{ role: string; matches: boolean }>(
+    const stored = await db.client.query<{ role: string; matches: boolean }>(
       `SELECT a.role, t.token_hash = sha256(convert_to($2, 'UTF8')) AS matches
          FROM staff_accounts a JOIN staff_tokens t ON t.account_id = a.id WHERE a.id = $1`,
       [printed.id, printed.token],
     );
     expect(stored.rows).toEqual([{ role: 'manager', matches: true }]);
-    const events = await client.query<{ type: string; actor: Record<string, unknown> }>(
+    const events = await db.client.query<{ type: string; actor: Record<string, unknown> }>(
       "SELECT type, metadata->'actor' AS actor FROM events WHERE stream_id = $1 ORDER BY version",
       [`staff-${printed.id}`],
     );
@@ -103,22 +86,22 @@ describe('command line (e2e, node dist/cli/*)', () => {
       { type: 'StaffAccountCreated', actor: { kind: 'staff', id: 'staff-api-token', name: null, role: 'manager' } },
       { type: 'StaffTokenCreated', actor: { kind: 'staff', id: 'staff-api-token', name: null, role: 'manager' } },
     ]);
-    const again = await run('staff-create.js', ['--login', 'first-manager', '--name', 'Rosa', '--role', 'manager'], env);
+    const again = await run('staff-create.js', ['--login', 'first-manager', '--name', 'Rosa', '--role', 'manager'], db.env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('There is already an account with the login first-manager');
   }, 60_000);
 
   it('explains its usage and exits 2 on bad arguments', async () => {
-    const noName = await run('rebuild-projection.js', [], env);
+    const noName = await run('rebuild-projection.js', [], db.env);
     expect(noName.code).toBe(2);
     expect(noName.stderr).toContain('Projections: order-details, kitchen-queue, analytics');
-    const badSeed = await run('seed.js', ['--orders', 'lots'], env);
+    const badSeed = await run('seed.js', ['--orders', 'lots'], db.env);
     expect(badSeed.code).toBe(2);
     expect(badSeed.stderr).toContain('--orders must be a whole number');
-    const badRole = await run('staff-create.js', ['--login', 'x1', '--name', 'X', '--role', 'owner'], env);
+    const badRole = await run('staff-create.js', ['--login', 'x1', '--name', 'X', '--role', 'owner'], db.env);
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toContain('Usage: npm run staff:create');
-    const noStream = await run('print-stream.js', ['00000000-0000-4000-8000-000000000000'], env);
+    const noStream = await run('print-stream.js', ['00000000-0000-4000-8000-000000000000'], db.env);
     expect(noStream.code).toBe(2);
     expect(noStream.stderr).toContain('No events in stream order-00000000-0000-4000-8000-000000000000');
   }, 60_000);
