@@ -22,6 +22,14 @@ export class AppConfig {
   /** No STAFF_API_TOKEN was set: the token is a made-up one (in development, the one kept in staffTokenFile). */
   declare readonly staffTokenGenerated: boolean;
   declare readonly staffTokenFile?: string;
+  /** A session ends after this long without a request... */
+  declare readonly sessionIdleSeconds: number;
+  /** ...or this long after sign-in, whichever comes first. */
+  declare readonly sessionMaxAgeSeconds: number;
+  /** Failed sign-ins allowed per login, and per client address, within signInFailureWindowSeconds; then 429. */
+  declare readonly signInMaxFailuresPerLogin: number;
+  declare readonly signInMaxFailuresPerAddress: number;
+  declare readonly signInFailureWindowSeconds: number;
   declare readonly snapshotEvery: number;
   declare readonly bodyLimit: string;
   /** bodyLimit in bytes (64kb is 65,536), as Fastify takes it. */
@@ -73,6 +81,11 @@ export class AppConfig {
       dbPoolSize: env.DB_POOL_SIZE,
       staffApiToken: env.STAFF_API_TOKEN ?? randomBytes(24).toString('base64url'),
       staffTokenGenerated: env.STAFF_API_TOKEN === undefined,
+      sessionIdleSeconds: env.STAFF_SESSION_IDLE_SECONDS,
+      sessionMaxAgeSeconds: env.STAFF_SESSION_MAX_AGE_SECONDS,
+      signInMaxFailuresPerLogin: env.SIGN_IN_MAX_FAILURES_PER_LOGIN,
+      signInMaxFailuresPerAddress: env.SIGN_IN_MAX_FAILURES_PER_ADDRESS,
+      signInFailureWindowSeconds: env.SIGN_IN_FAILURE_WINDOW_SECONDS,
       snapshotEvery: env.SNAPSHOT_EVERY,
       bodyLimit: env.BODY_LIMIT,
       bodyLimitBytes: byteSize(env.BODY_LIMIT),

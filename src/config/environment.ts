@@ -111,6 +111,16 @@ export class Environment {
   @MinLength(16, { message: 'must be at least 16 characters' })
   STAFF_API_TOKEN?: string = undefined;
 
+  @WholeNumber(60, 31_536_000) STAFF_SESSION_IDLE_SECONDS = 7_200;
+
+  @WholeNumber(60, 31_536_000) STAFF_SESSION_MAX_AGE_SECONDS = 43_200;
+
+  @WholeNumber(1, 1_000_000) SIGN_IN_MAX_FAILURES_PER_LOGIN = 5;
+
+  @WholeNumber(1, 1_000_000) SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20;
+
+  @WholeNumber(1, 86_400) SIGN_IN_FAILURE_WINDOW_SECONDS = 900;
+
   @WholeNumber(0, 1_000_000) SNAPSHOT_EVERY = 50;
 
   @Matches(/^\d+\s*(b|kb|mb)?$/i, { message: (args) => `must be a size such as 64kb or 1mb${got(args)}` })

@@ -1,10 +1,11 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MayBeOmitted } from '../common/http/may-be-omitted.js';
 import type { FastifyReply } from 'fastify';
-import { Authenticator } from '../common/auth/authenticator.js';
+import { Authenticator, NO_CREDENTIALS } from '../common/auth/authenticator.js';
+import { type ContextualRequest, headerOf } from '../common/http/request-context.js';
 import { credentialsRefused } from '../common/auth/staff.guard.js';
 import { StaffOptional } from '../common/auth/staff.guard.js';
 import { AppError } from '../common/errors/app-error.js';
@@ -97,6 +98,8 @@ export class LiveStreamController {
   @ApiReadErrors(
     'VALIDATION_FAILED',
     'STAFF_TOKEN_MISSING',
+    'SESSION_INVALID',
+    'SESSION_EXPIRED',
     'STAFF_TOKEN_INVALID',
     'STAFF_TOKEN_REVOKED',
     'STAFF_ACCOUNT_DISABLED',
@@ -105,17 +108,24 @@ export class LiveStreamController {
   )
   async stream(
     @Query() query: LiveStreamQueryDto,
-    @Headers('authorization') authorization: string | undefined,
+    @Req() req: ContextualRequest,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (query.orderId === undefined) await this.requireStaff(authorization ?? (query.token ? `Bearer ${query.token}` : undefined));
+    if (query.orderId === undefined) await this.requireStaff(req, query.token);
     await this.live.open(reply, { orderId: query.orderId, after: this.resumePoint(lastEventIdHeader, query.lastEventId) });
   }
 
-  /** Any member of staff, by the header or by ?token= (EventSource sends no headers): a wall screen can use its personal API token. */
-  private async requireStaff(authorization: string | undefined): Promise<void> {
-    const identity = await this.authenticator.identify(authorization);
+  /**
+   * Any member of staff: by the Authorization header or the session cookie (as
+   * on every route), or by ?token= (EventSource sends no headers), so a wall
+   * screen can use its personal API token.
+   */
+  private async requireStaff(req: ContextualRequest, token: string | undefined): Promise<void> {
+    let identity = req.identity ?? NO_CREDENTIALS;
+    if (identity.verdict !== 'staff' && token !== undefined && headerOf(req, 'authorization') === undefined) {
+      identity = await this.authenticator.identify({ authorization: `Bearer ${token}`, unsafe: false });
+    }
     if (identity.verdict === 'staff') return;
     throw credentialsRefused(
       identity,

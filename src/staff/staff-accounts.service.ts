@@ -3,17 +3,20 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { StaffActor } from '../common/auth/actor.js';
 import { PERSONAL_TOKEN_PREFIX, tokenHash } from '../common/auth/authenticator.js';
+import { StaffSessions } from '../common/auth/staff-sessions.js';
 import type { StaffRole } from '../common/auth/staff-roles.js';
 import { AppError } from '../common/errors/app-error.js';
 import { isUuid } from '../common/uuid.js';
 import { versionHolds, type ExpectedVersion } from '../common/if-match.js';
 import { Database } from '../database/database.js';
 import { EventStore } from '../event-store/event-store.js';
+import { hashPassword } from './sign-in/passwords.js';
 import {
   StaffAccountCreated,
   StaffAccountDisabled,
   StaffAccountEnabled,
   type StaffEvent,
+  StaffPasswordSet,
   StaffRoleChanged,
   staffStreamId,
   StaffTokenCreated,
@@ -32,6 +35,7 @@ export interface StaffAccount {
   readonly name: string;
   readonly role: StaffRole;
   readonly enabled: boolean;
+  readonly hasPassword: boolean;
   readonly version: number;
   readonly createdAt: string;
   readonly createdBy: string;
@@ -54,6 +58,7 @@ interface AccountRow {
   name: string;
   role: StaffRole;
   enabled: boolean;
+  password_hash: string | null;
   version: number;
   created_at: Date;
   created_by: string;
@@ -82,20 +87,25 @@ export class StaffAccounts {
   constructor(
     private readonly db: Database,
     private readonly store: EventStore,
+    private readonly sessions: StaffSessions,
   ) {}
 
-  async create(input: { login: string; name: string; role: StaffRole }, by: AccountsWriter): Promise<StaffAccount> {
+  async create(input: { login: string; name: string; role: StaffRole; password?: string }, by: AccountsWriter): Promise<StaffAccount> {
     const id = randomUUID();
+    const { password, ...fields } = input;
+    // Hashed before the transaction: the slow part holds no lock and no connection.
+    const passwordHash = password === undefined ? null : await hashPassword(password);
     const account = await this.db.transaction(async (tx) => {
       const [row] = await this.db.query<AccountRow>(
-        `INSERT INTO staff_accounts (id, login, name, role, enabled, version, created_at, created_by, updated_at, updated_by)
-         VALUES ($1, $2, $3, $4, true, 1, now(), $5, now(), $5)
+        `INSERT INTO staff_accounts (id, login, name, role, enabled, password_hash, version, created_at, created_by, updated_at, updated_by)
+         VALUES ($1, $2, $3, $4, true, $5, 1, now(), $6, now(), $6)
          ON CONFLICT (login) DO NOTHING RETURNING *`,
-        [id, input.login, input.name, input.role, by.actor.id],
+        [id, fields.login, fields.name, fields.role, passwordHash, by.actor.id],
         tx,
       );
-      if (!row) throw new AppError('STAFF_LOGIN_TAKEN', `There is already an account with the login ${input.login}`);
-      await this.append(tx, id, 0, [new StaffAccountCreated({ accountId: id, ...input })], by);
+      if (!row) throw new AppError('STAFF_LOGIN_TAKEN', `There is already an account with the login ${fields.login}`);
+      // The password is the account's from the start, not a change to it: no StaffPasswordSet.
+      await this.append(tx, id, 0, [new StaffAccountCreated({ accountId: id, ...fields })], by);
       return row;
     });
     this.store.announceAppended();
@@ -130,6 +140,8 @@ export class StaffAccounts {
       }
       if (events.length === 0) return row;
       await this.append(tx, id, row.version, events, by);
+      // A disabled account's sessions are refused while it is disabled; enabled again, it signs in afresh.
+      if (input.enabled === true) await this.sessions.endAllOf(id, tx);
       const [updated] = await this.db.query<AccountRow>(
         `UPDATE staff_accounts SET role = $2, enabled = $3, version = $4, updated_at = now(), updated_by = $5 WHERE id = $1 RETURNING *`,
         [id, input.role ?? row.role, input.enabled ?? row.enabled, row.version + events.length, by.actor.id],
@@ -139,6 +151,19 @@ export class StaffAccounts {
     });
     this.store.announceAppended();
     return toAccount(account);
+  }
+
+  /** Sets the account's password and ends its open sessions: whoever signed in with the old one is signed out. */
+  async setPassword(id: string, password: string, by: AccountsWriter): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    await this.db.transaction(async (tx) => {
+      const account = await this.locked(tx, id, undefined);
+      await this.db.query('UPDATE staff_accounts SET password_hash = $2 WHERE id = $1', [id, passwordHash], tx);
+      await this.sessions.endAllOf(id, tx);
+      await this.append(tx, id, account.version, [new StaffPasswordSet({ accountId: id })], by);
+      await this.bumpVersion(tx, account, by);
+    });
+    this.store.announceAppended();
   }
 
   /** A new personal API token for the account: the token itself is in this answer only, the database keeps its hash. */
@@ -236,6 +261,7 @@ function toAccount(row: AccountRow): StaffAccount {
     name: row.name,
     role: row.role,
     enabled: row.enabled,
+    hasPassword: row.password_hash !== null,
     version: row.version,
     createdAt: row.created_at.toISOString(),
     createdBy: row.created_by,

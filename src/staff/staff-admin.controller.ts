@@ -1,5 +1,19 @@
-import { applyDecorators, Body, Controller, Get, Headers, Param, Patch, Post, Res, type Type } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Res,
+  type Type,
+} from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { StaffActor } from '../common/auth/actor.js';
 import { StaffOnly } from '../common/auth/staff.guard.js';
@@ -10,6 +24,7 @@ import { DeleteRoute } from '../common/http/delete-route.js';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor.js';
 import { parseIfMatch } from '../common/if-match.js';
 import { ChangeStaffAccountDto, CreateStaffAccountDto, CreateStaffTokenDto } from './dto/staff-account.dto.js';
+import { SetPasswordDto } from './dto/password.dto.js';
 import { IssuedStaffTokenView, StaffAccountView, StaffTokenView } from './dto/staff-responses.dto.js';
 import { type AccountsWriter, type StaffAccount, StaffAccounts } from './staff-accounts.service.js';
 
@@ -41,13 +56,14 @@ export class StaffAdminController {
 
   @Post()
   @ApiOperation({
-    summary: 'Create a staff account (then issue it a token)',
+    summary: 'Create a staff account, with a password to sign in to the web UI, or issue it tokens',
     description: 'A login already taken is 409 STAFF_LOGIN_TAKEN.',
   })
   @ApiCreatedResponse({ type: StaffAccountView })
   @ApiWriteErrors('STAFF_LOGIN_TAKEN')
   async create(@Body() body: CreateStaffAccountDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withETag(reply, await this.accounts.create({ login: body.login, name: body.name, role: body.role }, writer(context)));
+    const input = { login: body.login, name: body.name, role: body.role, password: body.password };
+    return withETag(reply, await this.accounts.create(input, writer(context)));
   }
 
   @Get()
@@ -86,6 +102,19 @@ export class StaffAdminController {
   ) {
     const changes = { role: body.role, enabled: body.enabled };
     return withETag(reply, await this.accounts.change(id, changes, parseIfMatch(ifMatch), writer(context)));
+  }
+
+  @Put(':id/password')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: "Set an account's password: its open sessions end",
+    description: 'The password is hashed with argon2id, never returned or logged; the StaffPasswordSet event holds no secret.',
+  })
+  @ApiParam(ID)
+  @ApiNoContentResponse({ description: 'Set' })
+  @ApiWriteErrors('STAFF_ACCOUNT_NOT_FOUND')
+  async setPassword(@Param('id') id: string, @Body() body: SetPasswordDto, @Ctx() context: RequestContext): Promise<void> {
+    await this.accounts.setPassword(id, body.password, writer(context));
   }
 
   @Post(':id/tokens')

@@ -7,7 +7,8 @@ import { STAFF_ROLES } from '../common/auth/staff-roles.js';
 // The staff accounts' history, in the same log as the orders (stream
 // `staff-<accountId>`): who was given which role, who was locked out, which
 // tokens were issued and revoked, each with the actor who did it in its
-// metadata. No secret is ever in an event: a token's hash stays in its table.
+// metadata. No secret is ever in an event: a token's or a password's hash stays in
+// its table.
 
 export interface StaffAccountCreatedData {
   accountId: string;
@@ -39,9 +40,17 @@ export class StaffAccountDisabled extends defineEvent<StaffAccountRef>()('StaffA
 export class StaffAccountEnabled extends defineEvent<StaffAccountRef>()('StaffAccountEnabled', 1) {}
 export class StaffTokenCreated extends defineEvent<StaffTokenCreatedData>()('StaffTokenCreated', 1) {}
 export class StaffTokenRevoked extends defineEvent<StaffTokenRevokedData>()('StaffTokenRevoked', 1) {}
+/** A manager set the account's password (the hash stays in staff_accounts); its open sessions ended. */
+export class StaffPasswordSet extends defineEvent<StaffAccountRef>()('StaffPasswordSet', 1) {}
 
 export type StaffEvent =
-  StaffAccountCreated | StaffRoleChanged | StaffAccountDisabled | StaffAccountEnabled | StaffTokenCreated | StaffTokenRevoked;
+  | StaffAccountCreated
+  | StaffRoleChanged
+  | StaffAccountDisabled
+  | StaffAccountEnabled
+  | StaffTokenCreated
+  | StaffTokenRevoked
+  | StaffPasswordSet;
 
 export const STAFF_EVENT_CLASSES: readonly EventClass[] = [
   StaffAccountCreated,
@@ -50,6 +59,7 @@ export const STAFF_EVENT_CLASSES: readonly EventClass[] = [
   StaffAccountEnabled,
   StaffTokenCreated,
   StaffTokenRevoked,
+  StaffPasswordSet,
 ];
 
 const accountId: JsonSchema = { type: 'string', format: 'uuid', description: 'The staff account: GET /admin/staff/{accountId}' };
@@ -76,6 +86,7 @@ export const STAFF_EVENT_SCHEMAS: Record<string, Record<number, JsonSchema>> = {
     1: object('A personal API token was issued', { accountId, tokenId, label: { type: 'string', description: 'What it is for' } }),
   },
   StaffTokenRevoked: { 1: object('A personal API token was revoked', { accountId, tokenId }) },
+  StaffPasswordSet: { 1: object("The account's password was set; its open sessions ended", { accountId }) },
 };
 
 const PREFIX = 'staff-';

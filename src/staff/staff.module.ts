@@ -4,12 +4,16 @@ import { StaffAdminController } from './staff-admin.controller.js';
 import { StaffAccounts } from './staff-accounts.service.js';
 import { STAFF_EVENT_CLASSES, STAFF_EVENT_SCHEMAS } from './staff-events.js';
 import { IdempotencyModule } from '../common/idempotency/idempotency.module.js';
+import { AuthModule } from '../common/auth/auth.module.js';
+import { SignInController } from './sign-in/sign-in.controller.js';
+import { SignIn } from './sign-in/sign-in.service.js';
+import { SignInThrottle } from './sign-in/sign-in-throttle.js';
 
-/** Staff accounts, their roles and personal API tokens; their history is in the event log. */
+/** Staff accounts, their roles, passwords and personal API tokens, and signing in; their history is in the event log. */
 @Module({
-  imports: [IdempotencyModule],
-  controllers: [StaffAdminController],
-  providers: [StaffAccounts],
+  imports: [IdempotencyModule, AuthModule],
+  controllers: [StaffAdminController, SignInController],
+  providers: [StaffAccounts, SignIn, SignInThrottle],
   exports: [StaffAccounts],
 })
 export class StaffModule implements OnModuleInit {

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBearerAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import { ApiErrors } from '../errors/api-error-responses.js';
 import { AppError } from '../errors/app-error.js';
 import type { ContextualRequest } from '../http/request-context.js';
@@ -8,10 +8,10 @@ import { CUSTOMER, type StaffActor } from './actor.js';
 import { NO_CREDENTIALS, type Identity } from './authenticator.js';
 import { STAFF_ROLES, type StaffRole } from './staff-roles.js';
 
-const ACCESS = 'pizzeria:access';
+export const ACCESS = 'pizzeria:access';
 
 /** Who may call a route: staff only, or anyone with staff allowed more; and which roles of staff. */
-interface Access {
+export interface Access {
   readonly staff: 'only' | 'optional';
   /** The roles allowed besides manager, who may do everything; none listed: every role. */
   readonly roles: readonly StaffRole[];
@@ -20,8 +20,9 @@ interface Access {
 /**
  * Runs on every route: takes who the request's credentials name (see
  * identifyRequests) as the request's actor, and turns away what the route's
- * access does not allow: no token (401), a token that is not valid, revoked or
- * of a disabled account, or a role the route is not for (403).
+ * access does not allow: no credentials, an unknown or expired session (401);
+ * a token that is not valid, revoked or of a disabled account, a cookie
+ * without its CSRF token, or a role the route is not for (403).
  */
 @Injectable()
 export class StaffGuard implements CanActivate {
@@ -43,7 +44,7 @@ export class StaffGuard implements CanActivate {
   }
 }
 
-function mayCall(access: Access, actor: StaffActor): boolean {
+export function mayCall(access: Access, actor: StaffActor): boolean {
   return actor.role === 'manager' || access.roles.length === 0 || access.roles.includes(actor.role);
 }
 
@@ -67,7 +68,13 @@ export function credentialsRefused(
     case 'STAFF_TOKEN_REVOKED':
       return new AppError(identity.code, 'This personal API token was revoked');
     case 'STAFF_ACCOUNT_DISABLED':
-      return new AppError(identity.code, 'The account this token belongs to is disabled');
+      return new AppError(identity.code, 'The account this token or session belongs to is disabled');
+    case 'SESSION_INVALID':
+      return new AppError(identity.code, 'This session does not exist or was signed out: sign in again');
+    case 'SESSION_EXPIRED':
+      return new AppError(identity.code, 'This session has expired: sign in again');
+    case 'CSRF_TOKEN_INVALID':
+      return new AppError(identity.code, "A request signed in by the session cookie must send the session's X-CSRF-Token header");
     default:
       return new AppError('STAFF_TOKEN_INVALID', 'The staff token is not valid');
   }
@@ -75,9 +82,12 @@ export function credentialsRefused(
 
 const ACCESS_ERRORS = [
   'STAFF_TOKEN_MISSING',
+  'SESSION_INVALID',
+  'SESSION_EXPIRED',
   'STAFF_TOKEN_INVALID',
   'STAFF_TOKEN_REVOKED',
   'STAFF_ACCOUNT_DISABLED',
+  'CSRF_TOKEN_INVALID',
   'ROLE_NOT_ALLOWED',
 ] as const;
 
@@ -91,6 +101,7 @@ export const StaffOnly = (...roles: StaffRole[]) => {
   return applyDecorators(
     SetMetadata(ACCESS, access),
     ApiBearerAuth('staff'),
+    ApiCookieAuth('session'),
     ApiExtension('x-staff-roles', rolesOf(access)),
     ApiErrors(...ACCESS_ERRORS),
   );
@@ -108,6 +119,7 @@ export const StaffOptional = (...roles: StaffRole[]) => {
     SetMetadata(ACCESS, access),
     ApiSecurity({}),
     ApiBearerAuth('staff'),
+    ApiCookieAuth('session'),
     ApiExtension('x-staff-roles', rolesOf(access)),
   );
 };

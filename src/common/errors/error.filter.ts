@@ -31,6 +31,8 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (reply.sent || reply.raw.headersSent) return;
     if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('Retry-After', '1');
+    // An answer that knows when to come back (SIGN_IN_RATE_LIMITED) says so in the header too.
+    if (typeof body.retryAfterSeconds === 'number') void reply.header('Retry-After', String(body.retryAfterSeconds));
     void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 }

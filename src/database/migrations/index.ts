@@ -8,6 +8,7 @@ import { DropEventsOccurredAtIndex1763800014000 } from './1763800014000-drop-eve
 import { OrderDetailsPhoneSuffixIndex1763800015000 } from './1763800015000-order-details-phone-suffix-index.js';
 import { WebhookSecretRotation1763800016000 } from './1763800016000-webhook-secret-rotation.js';
 import { CreateStaffAccounts1763800020000 } from './1763800020000-create-staff-accounts.js';
+import { CreateStaffSessions1763800030000 } from './1763800030000-create-staff-sessions.js';
 
 /** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   OrderDetailsPhoneSuffixIndex1763800015000,
   WebhookSecretRotation1763800016000,
   CreateStaffAccounts1763800020000,
+  CreateStaffSessions1763800030000,
 ];

@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '../../common/auth/staff-roles.js';
 import { MayBeOmitted } from '../../common/http/may-be-omitted.js';
+import { NewPassword } from './password.dto.js';
 import { Trimmed } from '../../common/http/trimmed.js';
 
 /** Text a person reads back (a name, a label): trimmed, not blank, at most 100 characters. */
@@ -24,6 +25,14 @@ export class CreateStaffAccountDto {
   @ApiProperty({ ...ROLE, example: 'counter' })
   @IsIn(STAFF_ROLES, { message: `role must be one of ${STAFF_ROLES.join(', ')}` })
   role!: StaffRole;
+
+  @ApiPropertyOptional({
+    description: 'For signing in to the web UI, 10 to 256 characters; without one the account uses personal API tokens only',
+    example: 'correct horse battery',
+  })
+  @MayBeOmitted()
+  @NewPassword()
+  password?: string;
 }
 
 export class ChangeStaffAccountDto {

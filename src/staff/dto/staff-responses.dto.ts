@@ -20,6 +20,9 @@ export class StaffAccountView {
   @ApiProperty({ example: true })
   enabled!: boolean;
 
+  @ApiProperty({ description: 'Whether the account can sign in to the web UI with a password', example: true })
+  hasPassword!: boolean;
+
   @ApiProperty({ description: "The account stream's version: send it back as If-Match to change the account", example: 1 })
   version!: number;
 
