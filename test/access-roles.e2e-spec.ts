@@ -126,6 +126,20 @@ const MATRIX: Record<string, Row> = {
     allowed: MANAGER,
     request: async (t) => ({ path: `/admin/staff/${(await account(t)).id}/tokens`, body: { label: 'x' } }),
   },
+  'PUT /admin/staff/{id}/password': {
+    allowed: MANAGER,
+    request: async (t) => ({ path: `/admin/staff/${(await account(t)).id}/password`, body: { password: 'a new passphrase' } }),
+  },
+  // Signing in is for anyone with a password; who the request already is does not matter.
+  'POST /auth/sign-in': {
+    allowed: 'anyone',
+    request: async (t) => {
+      const member = await account(t);
+      return { path: '/auth/sign-in', body: { login: member.login, password: member.password } };
+    },
+  },
+  'GET /auth/session': { allowed: ALL_STAFF, request: at('/auth/session') },
+  'POST /auth/sign-out': { allowed: 'anyone', request: at('/auth/sign-out') },
   'GET /admin/staff/{id}/tokens': { allowed: MANAGER, request: async (t) => ({ path: `/admin/staff/${(await account(t)).id}/tokens` }) },
   'DELETE /admin/staff/{id}/tokens/{tokenId}': {
     allowed: MANAGER,
@@ -142,7 +156,8 @@ async function footprint(t: TestApp): Promise<string> {
     `SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM webhooks WHERE deleted_at IS NULL) AS webhooks,
             (SELECT coalesce(sum(secret_version), 0) FROM webhooks) AS rotations,
             (SELECT count(*) FROM staff_accounts) AS accounts, (SELECT count(*) FROM staff_tokens WHERE revoked_at IS NULL) AS tokens,
-            (SELECT string_agg(role || enabled, ',' ORDER BY id) FROM staff_accounts) AS roles`,
+            (SELECT string_agg(role || enabled || md5(coalesce(password_hash, '')), ',' ORDER BY id) FROM staff_accounts) AS roles,
+            (SELECT count(*) FROM staff_sessions) AS sessions`,
   );
   return JSON.stringify(row);
 }

@@ -5,6 +5,7 @@ import { AppConfig } from '../src/config/app-config.js';
 import { placeOrder, runSteps } from './support/orders-helpers.js';
 import { listen, send, type RawResponse } from './support/raw-http.js';
 import { fillPath, registeredRoutes, routeName, type RegisteredRoute } from './support/routes.js';
+import { hire, signIn } from './support/staff-helpers.js';
 import { STAFF_TOKEN, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -22,6 +23,9 @@ const PUBLIC = new Set([
   // The order itself lets a customer cancel only while it is PENDING.
   'POST /orders/:id/cancel',
   'GET /events/schemas',
+  // Signing in is how staff get a session; signing out without one has nothing to end.
+  'POST /auth/sign-in',
+  'POST /auth/sign-out',
   'GET /health',
   'GET /health/live',
   'GET /metrics',
@@ -68,7 +72,12 @@ describe('access: every registered route, without a token, with a wrong one and 
   });
 
   /** A fresh PENDING order per call, so that no call depends on what an earlier one did to it. */
-  async function call(route: RegisteredRoute, authorization: string | undefined, query = ''): Promise<RawResponse> {
+  async function call(
+    route: RegisteredRoute,
+    authorization: string | undefined,
+    query = '',
+    headers: Record<string, string> = {},
+  ): Promise<RawResponse> {
     const orderId = await placeOrder(t);
     const path = fillPath(route.path, { id: orderId, name: 'order-details' });
     const hasBody = route.method !== 'GET' && route.method !== 'HEAD' && route.method !== 'DELETE';
@@ -78,6 +87,7 @@ describe('access: every registered route, without a token, with a wrong one and 
       headers: {
         ...(authorization ? { Authorization: authorization } : {}),
         ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
       },
       body: hasBody ? '{}' : undefined,
     });
@@ -133,6 +143,31 @@ describe('access: every registered route, without a token, with a wrong one and 
         ...describeAnswer(route, 'staff', staff),
         refused: false,
       });
+    }
+  });
+
+  it("lets a manager's session cookie read every staff route, and change something only with the session's CSRF token", async () => {
+    const manager = await hire(t, 'Ines', 'manager');
+    const session = await signIn(t, manager.login, manager.password);
+    const staffRoutes = routes.filter((route) => !isPublic(route) && !(routeName(route) in CUSTOMER_LIMITED));
+    const answers = [];
+    for (const route of staffRoutes) {
+      const withCookie = await call(route, undefined, '', session.cookie);
+      const refused = [...TOKEN_CODES, 'SESSION_INVALID', 'CSRF_TOKEN_INVALID'].includes(withCookie.body?.code);
+      answers.push({ route: routeName(route), refused, code: refused ? withCookie.body?.code : undefined });
+    }
+    expect(answers).toEqual(
+      staffRoutes.map((route) =>
+        route.method === 'GET'
+          ? { route: routeName(route), refused: false, code: undefined }
+          : { route: routeName(route), refused: true, code: 'CSRF_TOKEN_INVALID' },
+      ),
+    );
+    // With the token, no unsafe route turns the session away.
+    for (const route of staffRoutes.filter((r) => r.method !== 'GET')) {
+      const res = await call(route, undefined, '', session.changes);
+      const answer = describeAnswer(route, 'session with CSRF token', res);
+      expect({ ...answer, refused: res.status === 401 || res.status === 403 || res.status >= 500 }).toEqual({ ...answer, refused: false });
     }
   });
 

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { useLiveStreamApp } from './support/live-stream-app.js';
 import { expectError, placeOrder } from './support/orders-helpers.js';
+import { hire, signIn } from './support/staff-helpers.js';
 import { STAFF_TOKEN } from './support/test-app.js';
 
 jest.setTimeout(60_000);
@@ -25,6 +26,19 @@ describe('GET /events/stream (e2e)', () => {
         expect(client.headers['content-type']).toBe('text/event-stream; charset=utf-8');
         expect(client.headers['cache-control']).toBe('no-cache, no-transform');
       }
+    });
+
+    it('opens the stream for a signed-in browser by its session cookie (EventSource sends it), and not for an ended session', async () => {
+      const luca = await hire(t, 'Luca', 'kitchen');
+      const session = await signIn(t, luca.login, luca.password);
+      const client = await connect('/events/stream', session.cookie);
+      expect(client.status).toBe(200);
+      expect(client.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+      await t.http().post('/auth/sign-out').set(session.changes).expect(204);
+      expectError(await t.http().get('/events/stream').set(session.cookie), 401, 'SESSION_INVALID');
+      // A stale cookie does not stand in the way of a wall screen's token in the query.
+      const token = luca.auth.Authorization.slice('Bearer '.length);
+      expect((await connect(`/events/stream?token=${token}`, session.cookie)).status).toBe(200);
     });
 
     it("opens a customer's stream with only the order's id", async () => {

@@ -1,7 +1,8 @@
+import { verify } from '@node-rs/argon2';
 import { runTask, useTaskDatabase } from './support/cli-task.js';
 
 /** The npm run scripts are these files after the build: npm run <task> = build, then node dist/cli/<file>. */
-const run = (file: string, args: string[], env: Record<string, string>) => runTask(`cli/${file}`, args, env);
+const run = (file: string, args: string[], env: Record<string, string>, stdin?: string) => runTask(`cli/${file}`, args, env, stdin);
 
 describe('command line (e2e, node dist/cli/*)', () => {
   const db = useTaskDatabase();
@@ -89,6 +90,27 @@ describe('command line (e2e, node dist/cli/*)', () => {
     const again = await run('staff-create.js', ['--login', 'first-manager', '--name', 'Rosa', '--role', 'manager'], db.env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('There is already an account with the login first-manager');
+  }, 60_000);
+
+  it('staff:create --password-stdin makes an account that signs in with the password piped in, which is never printed', async () => {
+    const args = ['--login', 'night-manager', '--name', 'Noor', '--role', 'manager', '--password-stdin'];
+    const result = await run('staff-create.js', args, db.env, 'a long night shift\n');
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+    expect(printed).toEqual({ id: expect.any(String), login: 'night-manager', role: 'manager', hasPassword: true });
+    expect(`${result.stdout}${result.stderr}`).not.toContain('a long night shift');
+    const [row] = (
+      await db.client.query<{ hash: string; tokens: number }>(
+        'SELECT password_hash AS hash, (SELECT count(*)::int FROM staff_tokens WHERE account_id = $1) AS tokens FROM staff_accounts WHERE id = $1',
+        [printed.id],
+      )
+    ).rows;
+    expect(row.tokens).toBe(0);
+    expect(await verify(row.hash, 'a long night shift')).toBe(true);
+
+    const short = await run('staff-create.js', ['--login', 'x2', '--name', 'X', '--role', 'driver', '--password-stdin'], db.env, 'short\n');
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('The password on stdin must be 10 to 256 characters long');
   }, 60_000);
 
   it('explains its usage and exits 2 on bad arguments', async () => {

@@ -168,10 +168,11 @@ describe('OpenAPI document (e2e)', () => {
     expect(missing).toEqual([]);
   });
 
-  it('marks the staff routes as needing the bearer token, with their 401 and 403', () => {
+  it('marks the staff routes as needing the bearer token or the session cookie, with their 401 and 403', () => {
     for (const route of ['POST /orders/{id}/confirm', 'GET /orders', 'GET /kitchen/queue', 'GET /admin/projections']) {
       const [path, op] = [route, operations(doc).find(([r]) => r === route)![1] as Operation & { security?: unknown[] }];
-      expect({ path, security: op.security }).toEqual({ path, security: [{ staff: [] }] });
+      // Either a bearer token or the session cookie of a signed-in browser.
+      expect({ path, security: op.security }).toEqual({ path, security: [{ staff: [] }, { session: [] }] });
       expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
     }
     expect((operations(doc).find(([r]) => r === 'POST /orders')![1] as { security?: unknown }).security).toBeUndefined();

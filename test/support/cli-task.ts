@@ -9,8 +9,8 @@ export interface TaskResult {
 }
 
 /** npm run <task> is node dist/<file> after the build: runs it as its own process and waits for it to exit. */
-export async function runTask(file: string, args: string[], env: Record<string, string>): Promise<TaskResult> {
-  const task = spawnNode(distFile(file), args, env);
+export async function runTask(file: string, args: string[], env: Record<string, string>, stdin?: string): Promise<TaskResult> {
+  const task = spawnNode(distFile(file), args, env, stdin);
   const { code } = await task.exit(60_000);
   return { code, stdout: task.stdout.join('\n'), stderr: task.stderr.join('\n') };
 }

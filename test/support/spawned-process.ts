@@ -29,13 +29,14 @@ export interface Spawned {
   exit(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `node <script> …args` with only the given environment (and PATH), output captured line by line. */
-export function spawnNode(script: string, args: string[], env: Record<string, string>): Spawned {
+/** Runs `node <script> …args` with only the given environment (and PATH), output captured line by line; stdin given or none. */
+export function spawnNode(script: string, args: string[], env: Record<string, string>, stdin?: string): Spawned {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: cleanWorkingDirectory(),
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (stdin !== undefined) child.stdin?.end(stdin);
   const stdout: string[] = [];
   const stderr: string[] = [];
   const listeners = new Set<(line: string) => void>();
