@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { createApp } from './bootstrap.js';
 import { ConfigError } from './config/app-config.js';
 import { loadConfig } from './config/load-config.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import { createRootLogger } from './ops/logging/logging.js';
+import { developmentManager } from './staff/development-manager.js';
 import { stopOnSignals, stopProcess, type RunningProcess } from './ops/shutdown/process-stop.js';
 
 async function main(): Promise<void> {
@@ -37,6 +39,14 @@ async function main(): Promise<void> {
 
   const { port } = (running.app.getHttpServer() as Server).address() as AddressInfo;
   running.logger.info({ port }, `Pizzeria listening on http://localhost:${port}`);
+  if (config.nodeEnv === 'development') {
+    const manager = await developmentManager(running.app, dirname(config.embeddedPgDir));
+    if (manager) {
+      running.logger.warn(
+        `Development sign-in for /kitchen and /dashboard: ${manager.login} / ${manager.password} (kept in ${manager.file})`,
+      );
+    }
+  }
   if (config.staffTokenGenerated) {
     running.logger.warn(
       config.staffTokenFile

@@ -224,3 +224,22 @@ describe('staff sign-in: sessions, CSRF, sign-out and expiry (e2e)', () => {
     });
   });
 });
+
+describe('staff sign-in in production (e2e)', () => {
+  const t = useTestApp({ nodeEnv: 'production', webhookSecretKeys: [{ id: 'k1', key: Buffer.alloc(32, 7) }] });
+
+  it('marks the session cookie Secure, and clears it Secure too', async () => {
+    const maria = await hire(t, 'Maria', 'counter');
+    const res = await t.http().post('/auth/sign-in').send({ login: maria.login, password: maria.password });
+    expect(res.status).toBe(200);
+    expect((res.headers['set-cookie'] as unknown as string[])[0]).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure$/);
+    const out = await t
+      .http()
+      .post('/auth/sign-out')
+      .set({ Cookie: sessionCookieIn(res.headers['set-cookie'])!, 'X-CSRF-Token': res.body.csrfToken });
+    expect(out.status).toBe(204);
+    expect((out.headers['set-cookie'] as unknown as string[])[0]).toBe(
+      'pizzeria_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure',
+    );
+  });
+});

@@ -34,9 +34,10 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
   const child = spawn(process.execPath, [script, ...args], {
     cwd: cleanWorkingDirectory(),
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  if (stdin !== undefined) child.stdin?.end(stdin);
+  // Given or not, stdin ends at once: no task ever waits on a terminal.
+  child.stdin.end(stdin ?? '');
   const stdout: string[] = [];
   const stderr: string[] = [];
   const listeners = new Set<(line: string) => void>();
