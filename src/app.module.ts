@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './common/auth/auth.module.js';
+import { LimitsModule } from './common/limits/limits.module.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
 import { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/app-config.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         OpsModule.forRoot(config, ops),
         CqrsModule.forRoot(),
         AuthModule,
+        LimitsModule,
         DatabaseModule,
         EventStoreModule,
         ProjectionsModule,

@@ -15,6 +15,8 @@ import { addSecurityHeaders } from './common/http/security-headers.js';
 import { refuseIllFormedQuery } from './common/http/request-text.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import { limitWrites } from './common/http/write-rate-limit.js';
+import { sharedRateLimitStore } from './common/limits/shared-rate-limit-store.js';
+import { WindowCounters } from './common/limits/window-counters.js';
 import type { AppConfig } from './config/app-config.js';
 import { HttpObserver } from './ops/http/http-observer.js';
 import { NestPinoLogger } from './ops/logging/nest-pino-logger.js';
@@ -83,7 +85,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
   addSecurityHeaders(fastify);
   app.get(HttpObserver).attach(fastify);
-  await app.register(rateLimit, { global: false });
+  // Several instances behind a load balancer count a client's writes together (RATE_LIMIT_STORE=postgres).
+  const store = config.rateLimitStore === 'postgres' ? sharedRateLimitStore(app.get(WindowCounters)) : undefined;
+  await app.register(rateLimit, { global: false, ...(store ? { store, skipOnError: true } : {}) });
   identifyRequests(fastify, app.get(Authenticator));
   limitWrites(fastify, config.writeRateLimitPerMinute);
   fastify.addHook('preValidation', refuseIllFormedQuery);

@@ -35,9 +35,11 @@ describe('staff sign-in: attempt limits per login and per address (e2e)', () => 
     // The window over (its start moved back), the right password gets in and the count starts afresh.
     await t.app
       .get(Database)
-      .query(`UPDATE sign_in_failures SET window_started_at = now() - interval '901 seconds' WHERE key = $1`, [`login:${maria.login}`]);
+      .query(`UPDATE window_counts SET window_started_at = now() - interval '901 seconds' WHERE key = $1`, [
+        `sign-in:login:${maria.login}`,
+      ]);
     expect((await attempt(maria.login, maria.password)).status).toBe(200);
-    const [row] = await t.app.get(Database).query('SELECT * FROM sign_in_failures WHERE key = $1', [`login:${maria.login}`]);
+    const [row] = await t.app.get(Database).query('SELECT * FROM window_counts WHERE key = $1', [`sign-in:login:${maria.login}`]);
     expect(row).toBeUndefined();
   });
 

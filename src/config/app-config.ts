@@ -39,6 +39,8 @@ export class AppConfig {
   declare readonly statementTimeoutMs: number;
   declare readonly projectionLockRetryMs: number;
   declare readonly writeRateLimitPerMinute: number;
+  /** memory: each instance counts on its own; postgres: one count across all instances (window_counts). */
+  declare readonly rateLimitStore: Environment['RATE_LIMIT_STORE'];
   /** The proxies whose X-Forwarded-For is believed (TRUST_PROXY); empty: none, the client is the connection's peer. */
   declare readonly trustProxy: readonly string[];
   declare readonly lockTimeoutMs: number;
@@ -94,6 +96,7 @@ export class AppConfig {
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       projectionLockRetryMs: env.PROJECTION_LOCK_RETRY_MS,
       writeRateLimitPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE,
+      rateLimitStore: env.RATE_LIMIT_STORE,
       trustProxy: list(env.TRUST_PROXY),
       lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,
       logLevel: env.LOG_LEVEL,

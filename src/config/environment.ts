@@ -31,6 +31,7 @@ export class ConfigError extends Error {
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
+export const RATE_LIMIT_STORES = ['memory', 'postgres'] as const;
 
 /** One entry of a host allow-list: `*`, a host name (optionally `*.`-prefixed), or an IPv4 or IPv6 address. */
 const HOST_ENTRY = String.raw`(\*|(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?|\[?[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\]?)`;
@@ -137,6 +138,8 @@ export class Environment {
   @WholeNumber(10, 60_000) PROJECTION_LOCK_RETRY_MS = 1_000;
 
   @WholeNumber(0, 10_000_000) RATE_LIMIT_WRITES_PER_MINUTE = 600;
+
+  @OneOf(RATE_LIMIT_STORES) RATE_LIMIT_STORE: (typeof RATE_LIMIT_STORES)[number] = 'memory';
 
   @Matches(PROXY_LIST, {
     message: (args) => `must be a comma-separated list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal)${got(args)}`,

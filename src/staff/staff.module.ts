@@ -5,13 +5,14 @@ import { StaffAccounts } from './staff-accounts.service.js';
 import { STAFF_EVENT_CLASSES, STAFF_EVENT_SCHEMAS } from './staff-events.js';
 import { IdempotencyModule } from '../common/idempotency/idempotency.module.js';
 import { AuthModule } from '../common/auth/auth.module.js';
+import { LimitsModule } from '../common/limits/limits.module.js';
 import { SignInController } from './sign-in/sign-in.controller.js';
 import { SignIn } from './sign-in/sign-in.service.js';
 import { SignInThrottle } from './sign-in/sign-in-throttle.js';
 
 /** Staff accounts, their roles, passwords and personal API tokens, and signing in; their history is in the event log. */
 @Module({
-  imports: [IdempotencyModule, AuthModule],
+  imports: [IdempotencyModule, AuthModule, LimitsModule],
   controllers: [StaffAdminController, SignInController],
   providers: [StaffAccounts, SignIn, SignInThrottle],
   exports: [StaffAccounts],

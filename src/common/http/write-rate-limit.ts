@@ -9,7 +9,8 @@ const WINDOW_MS = 60_000;
  * Rate-limits customers' writes per client address: 429 TOO_MANY_REQUESTS with
  * Retry-After. Reads are not limited, nor is staff with a valid token (the
  * kitchen board must never be locked out on a busy night). Counting is
- * @fastify/rate-limit's (per instance); the headers are the IETF draft-8 pair
+ * @fastify/rate-limit's: per instance, or across instances with the shared
+ * store (RATE_LIMIT_STORE=postgres, see bootstrap); the headers are the IETF draft-8 pair
  * (`RateLimit-Policy`, `RateLimit`) the API has always sent, which the plugin's
  * own do not follow. Needs the plugin registered first, and identifyRequests before it.
  */

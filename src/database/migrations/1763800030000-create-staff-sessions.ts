@@ -10,10 +10,10 @@ const STAFF_SESSIONS = `
     expires_at   timestamptz NOT NULL
   )`;
 
-const SIGN_IN_FAILURES = `
-  CREATE TABLE sign_in_failures (
+const WINDOW_COUNTS = `
+  CREATE UNLOGGED TABLE window_counts (
     key               text PRIMARY KEY,
-    failures          integer     NOT NULL,
+    hits              integer     NOT NULL,
     window_started_at timestamptz NOT NULL
   )`;
 
@@ -23,8 +23,9 @@ const SIGN_IN_FAILURES = `
  * cookie names, and the failed sign-ins counted per login and per client
  * address. A session is stored as the SHA-256 of its cookie value (256 random
  * bits), never as itself; signing out deletes the row, so the cookie is dead on
- * every instance at once. Failures live here rather than in one process's
- * memory so the limit holds across instances.
+ * every instance at once. window_counts holds the counters of limits that must
+ * hold across instances (failed sign-ins; the write rate limit with
+ * RATE_LIMIT_STORE=postgres): unlogged, as a crash may forget a count.
  */
 export class CreateStaffSessions1763800030000 implements MigrationInterface {
   name = 'CreateStaffSessions1763800030000';
@@ -34,11 +35,11 @@ export class CreateStaffSessions1763800030000 implements MigrationInterface {
     await db.query(STAFF_SESSIONS);
     await db.query(`CREATE INDEX ON staff_sessions (account_id)`);
     await db.query(`CREATE INDEX ON staff_sessions (expires_at)`);
-    await db.query(SIGN_IN_FAILURES);
+    await db.query(WINDOW_COUNTS);
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`DROP TABLE IF EXISTS sign_in_failures`);
+    await db.query(`DROP TABLE IF EXISTS window_counts`);
     await db.query(`DROP TABLE IF EXISTS staff_sessions`);
     await db.query(`ALTER TABLE staff_accounts DROP COLUMN IF EXISTS password_hash`);
   }
