@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { compareStores, httpFigures, warmUp } from './http-bench.js';
-import { fillStore, sampleOrderIds, settle, waitForProjections } from './scale-bench.js';
+import { fillStore, sampleOrderIds, settle, storeLatencies, waitForProjections } from './scale-bench.js';
 import { benchConfig, ceilingAndAppend, openStore, snapshotSpeedup } from './store-bench.js';
 import { AppProcess, STAFF_TOKEN, WEBHOOK_SECRET_KEYS } from './support/app-process.js';
 import { BenchServer } from './support/bench-server.js';
@@ -25,7 +25,8 @@ const STORE_LEVEL_MS = 4_500;
 const HTTP_SECONDS = 10;
 const SCALE_SECONDS = 4;
 const SCALE_TURNS = 3;
-const SCALE_EVENTS = 1_000_000;
+/** --scale=10m (or 2m, 500k…): the size of the scale step's store; 1M by default. */
+const SCALE_EVENTS = scaleOf([...args].find((arg) => arg.startsWith('--scale='))?.slice('--scale='.length) ?? '1m');
 const REBUILD_EVENTS = 100_000;
 const REBUILD_TURNS = 3;
 
@@ -166,7 +167,8 @@ async function main(): Promise<void> {
       const fill = await fillStore(fullDb.url, SCALE_EVENTS);
       step(`scale: ${fill.added} events written in ${fill.seconds} s; starting the app, projections catch up`);
       const full = await startApp(fullDb.url, 'full');
-      const catchUp = await waitForProjections(fullDb.url, fill.added, 300_000);
+      // About 100 s per million events here; twice that before giving up.
+      const catchUp = await waitForProjections(fullDb.url, fill.added, Math.max(300_000, (SCALE_EVENTS / 1_000_000) * 200_000));
       step(`scale: ${catchUp.caughtUp ? `caught up in ${catchUp.seconds} s` : 'NOT caught up'}; next to a fresh store`);
       await settle(fullDb.url);
       const fullIds = await sampleOrderIds(fullDb.url, 5_000);
@@ -178,6 +180,9 @@ async function main(): Promise<void> {
       const stores = { empty: { app: empty, ids: emptyIds }, full: { app: full, ids: fullIds } };
       const compared = await compareStores(stores, SCALE_SECONDS, SCALE_TURNS);
       peaks.push(await empty.stop(), await full.stop());
+      step('scale: the store alone, full then empty: append, load, and a 1,000-event order with and without its snapshot');
+      const storeFull = await storeLatencies(fullDb.url, fullIds);
+      const storeEmpty = await storeLatencies(emptyDb.url, emptyIds);
       const ratio = (a: number, b: number) => round(a / b, 2);
       result.scale = {
         events: SCALE_EVENTS,
@@ -185,6 +190,7 @@ async function main(): Promise<void> {
         catchUp,
         empty: compared.empty,
         million: compared.full,
+        store: { empty: storeEmpty, full: storeFull },
         errors: compared.errors,
         turns: compared.turns,
         secondsPerTurn: compared.secondsPerTurn,
@@ -217,3 +223,10 @@ main().then(
     process.exit(1);
   },
 );
+
+/** '10m' → 10,000,000; '500k' → 500,000; a plain number as it is. */
+function scaleOf(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text);
+  if (!match) throw new Error(`--scale takes a size such as 10m or 500k, not ${text}`);
+  return Math.round(Number(match[1]) * ({ k: 1_000, m: 1_000_000 }[match[2].toLowerCase() as 'k' | 'm'] ?? 1));
+}

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { seedOrders } from './support/orders.js';
-import { round, sleep } from './support/stats.js';
+import { OrderPlaced } from '../src/orders/domain/order-events.js';
+import { orderStreamId } from '../src/orders/order-stream.js';
+import { benchConfig, openStore, snapshotSpeedup } from './store-bench.js';
+import { placedData, seedOrders } from './support/orders.js';
+import { percentile, round, sleep, timeRuns } from './support/stats.js';
 
 /** Tops the store up to `target` events with seeded orders, straight in SQL; returns the seconds it took. */
 export async function fillStore(databaseUrl: string, target: number): Promise<{ added: number; seconds: number }> {
@@ -79,5 +83,38 @@ export async function sampleOrderIds(databaseUrl: string, count: number): Promis
     return rows.map((row) => row.order_id).sort(() => Math.random() - 0.5);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * What the store itself costs at this size, away from HTTP: the p99 of one
+ * order's append (one event, its expected version checked), of loading a
+ * short seeded order, and of loading a 1,000-event order with and without
+ * its snapshot.
+ */
+export async function storeLatencies(databaseUrl: string, orderIds: readonly string[]) {
+  const { store, repository, close } = await openStore(benchConfig(databaseUrl));
+  try {
+    const appends = await timeRuns(400, 40, () => {
+      const orderId = randomUUID();
+      return store.append(orderStreamId(orderId), [new OrderPlaced(placedData(orderId))], 0);
+    });
+    let next = 0;
+    const loads = await timeRuns(400, 40, () => repository.load(orderIds[next++ % orderIds.length], { useSnapshot: false }));
+    const snapshots = await snapshotLoads(databaseUrl);
+    const p99 = (values: number[]) => round(percentile(values, 99), 3);
+    return { appendP99Ms: p99(appends), loadP99Ms: p99(loads), ...snapshots };
+  } finally {
+    await close();
+  }
+}
+
+async function snapshotLoads(databaseUrl: string) {
+  const opened = await openStore(benchConfig(databaseUrl));
+  try {
+    const figures = await snapshotSpeedup(opened.store, opened.snapshots, opened.repository);
+    return { longOrderLoadWithoutSnapshotP99Ms: figures.withoutP99Ms, longOrderLoadWithSnapshotP99Ms: figures.withP99Ms };
+  } finally {
+    await opened.close();
   }
 }

@@ -18,7 +18,7 @@ import { ProjectionRebuilder } from '../src/projections/projection-rebuilder.js'
 import { STAFF_TOKEN, WEBHOOK_SECRET_KEYS } from './support/app-process.js';
 import { placedData, seedOrders } from './support/orders.js';
 import { cpuPerRequest, sampleCpu } from './support/cpu-split.js';
-import { median, round, throughput, timeRuns } from './support/stats.js';
+import { median, percentile, round, throughput, timeRuns } from './support/stats.js';
 
 export const LEVELS = [1, 16, 64] as const;
 const TURNS = 3;
@@ -135,7 +135,13 @@ export async function snapshotSpeedup(store: EventStore, snapshots: SnapshotStor
   if ((await repository.load(orderId))?.version !== 1000) throw new Error('loading from the snapshot lost events');
   const withoutMs = median(without);
   const withMs = median(withSnapshot);
-  return { withoutMs: round(withoutMs, 3), withMs: round(withMs, 3), speedup: round(withoutMs / withMs, 1) };
+  return {
+    withoutMs: round(withoutMs, 3),
+    withMs: round(withMs, 3),
+    speedup: round(withoutMs / withMs, 1),
+    withoutP99Ms: round(percentile(without, 99), 3),
+    withP99Ms: round(percentile(withSnapshot, 99), 3),
+  };
 }
 
 /**
