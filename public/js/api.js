@@ -2,12 +2,39 @@
 
 const TOKEN_KEY = 'pizzeria.staffToken';
 
-/** The staff token, asked for once and kept for this browser session (tab) only. */
+/**
+ * A personal API token (or the bootstrap token), for a screen that runs
+ * unattended: typed once, kept for this browser session (tab) only.
+ */
 export const staffToken = {
   get: () => sessionStorage.getItem(TOKEN_KEY),
   set: (token) => sessionStorage.setItem(TOKEN_KEY, token),
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
+
+/**
+ * Who is signed in, as GET /auth/session tells it: the account, its CSRF token
+ * when a session cookie signs the requests in, and the staff routes its role
+ * may call. Kept in memory only: the cookie itself is HttpOnly, out of reach of
+ * any script, and a reload asks the server again.
+ */
+let signedIn = null;
+export const staffAuth = {
+  get view() {
+    return signedIn;
+  },
+  set: (view) => {
+    signedIn = view;
+  },
+  clear: () => {
+    signedIn = null;
+  },
+  /** Whether the role may call a route, spelt as in the OpenAPI document: 'POST /orders/{id}/confirm'. */
+  may: (route) => Boolean(signedIn?.routes?.includes(route)),
+};
+
+/** Codes that mean "these credentials no longer sign anyone in": ask again. A role refusal (ROLE_NOT_ALLOWED) is not one. */
+const SIGNED_OUT = new Set(['STAFF_TOKEN_INVALID', 'STAFF_TOKEN_REVOKED', 'STAFF_ACCOUNT_DISABLED', 'CSRF_TOKEN_INVALID']);
 
 /** An error answer from the API, in the contract's shape: status, stable code, message(s). */
 export class ApiProblem extends Error {
@@ -21,7 +48,7 @@ export class ApiProblem extends Error {
   }
 
   get isAuth() {
-    return this.status === 401 || (this.status === 403 && this.code.startsWith('STAFF_TOKEN'));
+    return this.status === 401 || (this.status === 403 && SIGNED_OUT.has(this.code));
   }
 }
 
@@ -33,7 +60,9 @@ export function newIdempotencyKey() {
 
 /**
  * fetch with the contract's conventions. Options: query (object), body (JSON),
- * staff (send the staff token), ifMatch (a version), idempotencyKey.
+ * staff (sign the request in: the token if one was typed, else the session
+ * cookie, which the browser sends by itself, with its CSRF token on changes),
+ * ifMatch (a version), idempotencyKey.
  */
 export async function api(method, path, options = {}) {
   const url = new URL(path, location.origin);
@@ -45,6 +74,7 @@ export async function api(method, path, options = {}) {
   if (options.staff) {
     const token = staffToken.get();
     if (token) headers.Authorization = `Bearer ${token}`;
+    else if (method !== 'GET' && signedIn?.csrfToken) headers['X-CSRF-Token'] = signedIn.csrfToken;
   }
   if (options.ifMatch !== undefined) headers['If-Match'] = `"${options.ifMatch}"`;
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;

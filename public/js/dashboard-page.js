@@ -1,6 +1,6 @@
 // "/dashboard": staff charts from GET /analytics/summary and the health of
 // every projection, refreshed when the staff stream says something happened.
-import { ApiProblem, get, staffToken } from './api.js';
+import { ApiProblem, get, staffAuth, staffToken } from './api.js';
 import { $, h, replaceChildren } from './dom.js';
 import { clearError, showError } from './errors.js';
 import { barChart, rankingChart, ringChart } from './charts.js';
@@ -53,18 +53,34 @@ function range() {
   return { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) };
 }
 
+/** The figures are the manager's; projection health too. Another role sees why they are not there. */
+function showWhatTheRoleMay() {
+  const figures = staffAuth.may('GET /analytics/summary');
+  const health = staffAuth.may('GET /admin/projections');
+  for (const element of document.querySelectorAll('#range-form, #kpis, .charts')) element.hidden = !figures;
+  $('#health-section').hidden = !health;
+  $('#role-note').hidden = figures && health;
+  $('#role-note').textContent =
+    `The sales figures and the projection health are for the manager role; you are signed in as ${staffAuth.view.staff.role}.`;
+}
+
 async function load() {
   const error = $('#dashboard-error');
+  showWhatTheRoleMay();
   try {
     const [summary, projections] = await Promise.all([
-      get('/analytics/summary', { staff: true, query: { ...range(), minPosition: latestPosition } }),
-      get('/admin/projections', { staff: true }),
+      staffAuth.may('GET /analytics/summary')
+        ? get('/analytics/summary', { staff: true, query: { ...range(), minPosition: latestPosition } })
+        : null,
+      staffAuth.may('GET /admin/projections') ? get('/admin/projections', { staff: true }) : null,
     ]);
     clearError(error);
     $('#dashboard-loading').hidden = true;
-    renderKpis(summary);
-    renderCharts(summary);
-    renderHealth(projections);
+    if (summary) {
+      renderKpis(summary);
+      renderCharts(summary);
+    }
+    if (projections) renderHealth(projections);
   } catch (problem) {
     if (!(problem instanceof ApiProblem)) throw problem;
     if (problem.isAuth) return signIn();
@@ -91,11 +107,23 @@ function renderCharts(summary) {
   const daily = summary.daily.map((d) => ({ label: day(d.date), date: d.date, orders: d.orders, revenueCents: d.revenueCents }));
   replaceChildren(
     $('#orders-chart'),
-    barChart({ title: 'Orders per day', points: daily.map((d) => ({ label: d.label, value: d.orders })), format: count, unit: 'Orders', integer: true }),
+    barChart({
+      title: 'Orders per day',
+      points: daily.map((d) => ({ label: d.label, value: d.orders })),
+      format: count,
+      unit: 'Orders',
+      integer: true,
+    }),
   );
   replaceChildren(
     $('#revenue-chart'),
-    barChart({ title: 'Revenue per day', points: daily.map((d) => ({ label: d.label, value: d.revenueCents })), format: money, alt: true, unit: 'Revenue' }),
+    barChart({
+      title: 'Revenue per day',
+      points: daily.map((d) => ({ label: d.label, value: d.revenueCents })),
+      format: money,
+      alt: true,
+      unit: 'Revenue',
+    }),
   );
   replaceChildren(
     $('#popular-chart'),
@@ -130,7 +158,11 @@ function renderHealth(projections) {
         h(
           'td',
           {},
-          h('span', { class: `badge ${HEALTHY.has(p.status) && p.lagEvents === 0 ? 'good' : p.status === 'failed' ? 'bad' : ''}` }, p.status),
+          h(
+            'span',
+            { class: `badge ${HEALTHY.has(p.status) && p.lagEvents === 0 ? 'good' : p.status === 'failed' ? 'bad' : ''}` },
+            p.status,
+          ),
           p.lastError ? h('span', { class: 'muted' }, ` ${p.lastError}`) : null,
         ),
         h('td', { class: 'num' }, count(p.position)),

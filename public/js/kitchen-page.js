@@ -1,6 +1,6 @@
 // "/kitchen": the staff board. A column per status, a button for each next
 // step, and live updates for every order from anyone, over the staff stream.
-import { ApiProblem, get, post, staffToken, toppingNames } from './api.js';
+import { ApiProblem, get, post, staffAuth, staffToken, toppingNames } from './api.js';
 import { $, h, replaceChildren, toast, whileBusy } from './dom.js';
 import { clearError, clearFieldErrors, explain, placeFieldErrors, showError } from './errors.js';
 import { PAYMENT_STATUS, STAFF_STATUS, itemLine, money, shortId, when } from './format.js';
@@ -51,6 +51,7 @@ async function startBoard() {
   names = await toppingNames().catch(() => ({}));
   // Subscribe first, then read the lists: whatever happens in between arrives as an event.
   stream = openLiveStream({
+    // Signed in by a session, the stream goes with its cookie; a token has to go in the query.
     staffToken: staffToken.get(),
     onState: showLive,
     onEvent,
@@ -131,7 +132,7 @@ function buildColumns() {
 
 function sortKey(order) {
   if (FINISHED.has(order.status)) return -Date.parse(order.updatedAt);
-  return Date.parse(order.status === 'PENDING' ? order.placedAt : order.confirmedAt ?? order.placedAt);
+  return Date.parse(order.status === 'PENDING' ? order.placedAt : (order.confirmedAt ?? order.placedAt));
 }
 
 function upsert(order, { force = false } = {}) {
@@ -170,19 +171,29 @@ function updateCounts() {
   }
 }
 
+/** The route a board action calls, as GET /auth/session lists what the role may call. */
+const routeOf = (action) => `POST /orders/{id}/${action.command ?? action.dialog}`;
+
+/** The next steps for an order that this member of staff's role may take: a driver sees no Confirm. */
 function actionsFor(order) {
+  return possibleActions(order).filter((action) => staffAuth.may(routeOf(action)));
+}
+
+function possibleActions(order) {
   const actions = [];
   const unpaid = order.paymentStatus === 'UNPAID';
   const payActions = [
     { label: 'Paid by card', command: 'pay', body: { method: 'card' } },
     { label: 'Paid by cash', command: 'pay', body: { method: 'cash' } },
   ];
+  const mayPay = staffAuth.may('POST /orders/{id}/pay');
   switch (order.status) {
     case 'PENDING':
       actions.push({ label: 'Confirm', command: 'confirm', kind: 'go' }, { label: 'Cancel…', dialog: 'cancel', kind: 'danger' });
       break;
     case 'CONFIRMED':
-      if (unpaid) actions.push(...payActions, { label: 'Start cooking, pay later', command: 'start-cooking', kind: 'secondary' });
+      // Whoever cannot take the payment just starts cooking; the counter takes it later.
+      if (unpaid && mayPay) actions.push(...payActions, { label: 'Start cooking, pay later', command: 'start-cooking', kind: 'secondary' });
       else actions.push({ label: 'Start cooking', command: 'start-cooking', kind: 'go' });
       actions.push({ label: 'Cancel…', dialog: 'cancel', kind: 'danger' });
       break;
@@ -240,7 +251,11 @@ function renderCard(order) {
         h('span', {}, `Placed ${when(order.placedAt)}`),
         h('span', { class: 'price' }, money(order.totalCents)),
       ),
-      h('ul', {}, order.items.map((item) => h('li', {}, itemLine(item, names)))),
+      h(
+        'ul',
+        {},
+        order.items.map((item) => h('li', {}, itemLine(item, names))),
+      ),
       order.notes ? h('p', { class: 'meta' }, `Customer: ${order.notes}`) : null,
       order.kitchenNotes ? h('p', { class: 'meta' }, `Kitchen: ${order.kitchenNotes}`) : null,
       order.courier && order.status === 'OUT_FOR_DELIVERY' ? h('p', { class: 'meta' }, `With ${order.courier}`) : null,
@@ -347,7 +362,9 @@ $('#cancel-form').addEventListener('submit', async (event) => {
   const fields = cancelFields();
   clearFieldErrors(fields);
   clearError($('#cancel-error'));
-  const problem = await whileBusy($('#cancel-submit'), () => send(dialogOrderId, 'cancel', { reason: $('#cancel-reason').value.trim() }, { errorOnCard: false }));
+  const problem = await whileBusy($('#cancel-submit'), () =>
+    send(dialogOrderId, 'cancel', { reason: $('#cancel-reason').value.trim() }, { errorOnCard: false }),
+  );
   if (!problem) return $('#cancel-dialog').close();
   if (problem.status === 400) {
     const { unplaced } = placeFieldErrors(problem.messages, fields);
@@ -378,7 +395,9 @@ $('#dispatch-form').addEventListener('submit', async (event) => {
   clearFieldErrors(fields);
   clearError($('#dispatch-error'));
   const courier = $('#courier').value.trim();
-  const problem = await whileBusy($('#dispatch-submit'), () => send(dialogOrderId, 'dispatch', courier ? { courier } : {}, { errorOnCard: false }));
+  const problem = await whileBusy($('#dispatch-submit'), () =>
+    send(dialogOrderId, 'dispatch', courier ? { courier } : {}, { errorOnCard: false }),
+  );
   if (!problem) return $('#dispatch-dialog').close();
   if (problem.status === 400) {
     const { unplaced } = placeFieldErrors(problem.messages, fields);
@@ -416,8 +435,20 @@ function renderDetails(order) {
     ...(order.kitchenNotes ? [['Kitchen notes', order.kitchenNotes]] : []),
     ...(order.courier ? [['Courier', order.courier]] : []),
   ];
-  replaceChildren($('#details-body'), h('dl', { class: 'totals' }, rows.map(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])));
-  $('#discount-form').hidden = !(order.paymentStatus === 'UNPAID' && !order.discountCode && order.status !== 'CANCELLED');
+  replaceChildren(
+    $('#details-body'),
+    h(
+      'dl',
+      { class: 'totals' },
+      rows.map(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]),
+    ),
+  );
+  $('#discount-form').hidden = !(
+    staffAuth.may('POST /orders/{id}/discount') &&
+    order.paymentStatus === 'UNPAID' &&
+    !order.discountCode &&
+    order.status !== 'CANCELLED'
+  );
 }
 
 async function loadTimeline(orderId) {
@@ -432,7 +463,7 @@ async function loadTimeline(orderId) {
         h(
           'li',
           { dataset: { type: entry.type } },
-          h('time', { datetime: entry.occurredAt }, `${when(entry.occurredAt)} · ${entry.type}${entry.actor ? ` · by ${entry.actor}` : ''}`),
+          h('time', { datetime: entry.occurredAt }, `${when(entry.occurredAt)} · ${entry.type}${byWhom(entry)}`),
           entry.description,
         ),
       ),
@@ -440,6 +471,12 @@ async function loadTimeline(orderId) {
   } catch (problem) {
     if (problem instanceof ApiProblem) replaceChildren($('#details-timeline'), h('li', {}, explain(problem)));
   }
+}
+
+/** "by Maria (counter)" for a member of staff by account, "by staff" for the bootstrap token, "by customer". */
+function byWhom(entry) {
+  if (entry.staff) return ` · by ${entry.staff.name} (${entry.staff.role})`;
+  return entry.actor ? ` · by ${entry.actor}` : '';
 }
 
 const discountFields = () => ({ code: { label: 'Discount code', input: $('#discount-code'), error: $('#discount-code-error') } });
@@ -451,7 +488,9 @@ $('#discount-form').addEventListener('submit', async (event) => {
   clearError($('#discount-error'));
   const orderId = detailsOrderId;
   const button = event.currentTarget.querySelector('button[type="submit"]');
-  const problem = await whileBusy(button, () => send(orderId, 'discount', { code: $('#discount-code').value.trim() }, { errorOnCard: false }));
+  const problem = await whileBusy(button, () =>
+    send(orderId, 'discount', { code: $('#discount-code').value.trim() }, { errorOnCard: false }),
+  );
   if (!problem) {
     $('#discount-code').value = '';
     return loadTimeline(orderId);
