@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { AppError } from '../../common/errors/app-error.js';
 import { ApiErrors } from '../../common/errors/api-error-responses.js';
+import { ReadReplicas } from '../../database/replicas/read-replicas.js';
 import { ProjectionStatusReader } from '../projection-status.js';
 import { ReadinessIndicators } from './readiness.indicators.js';
 
@@ -45,6 +46,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: ReadinessIndicators,
     private readonly projections: ProjectionStatusReader,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   @Get()
@@ -53,7 +55,10 @@ export class HealthController {
     summary: 'Readiness: database, projections and shutdown',
     description:
       'One check per dependency: `database` (a ping), `projection:<name>` for each read model (down while it is stopped, failed or starting, ' +
-      'or more than HEALTH_MAX_LAG_EVENTS events / HEALTH_MAX_LAG_SECONDS seconds behind) and `shutdown` (down once a SIGTERM has been received). ' +
+      'or more than HEALTH_MAX_LAG_EVENTS events / HEALTH_MAX_LAG_SECONDS seconds behind), `replica:<host:port/database>` for each of ' +
+      'DATABASE_REPLICA_URLS (always up, since the primary answers what a replica cannot: `serving` says whether it is in the read rotation, ' +
+      '`state` is serving, starting, lagging, promoted or unreachable, with `lagBytes`, `lagSeconds` and `replayPaused` from its last check) ' +
+      'and `shutdown` (down once a SIGTERM has been received). ' +
       'A 503 keeps the error shape of the API, with the Terminus report beside it.',
   })
   @ApiOkResponse({ description: 'Ready to take traffic', schema: HEALTH_SCHEMA, example: READY_EXAMPLE })
@@ -68,6 +73,7 @@ export class HealthController {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: 2_000 }),
         ...projectionChecks,
+        ...this.replicas.report().map((replica) => () => this.indicators.replica(replica)),
         () => this.indicators.shutdown(),
       ]);
     } catch (error) {

@@ -1,5 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EventStore } from '../../event-store/event-store.js';
+import { ReadRouter } from '../../projections/read-router.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { evolveOrderDetails, type OrderDetailsRow } from '../read-models/order-details.projection.js';
 import { isOrderId, orderStreamId } from '../order-stream.js';
@@ -20,19 +21,29 @@ export interface TimelineEntry {
 }
 
 export class GetOrderTimelineQuery extends Query<TimelineEntry[]> {
-  constructor(readonly orderId: string) {
+  constructor(
+    readonly orderId: string,
+    readonly minPosition?: number,
+  ) {
     super();
   }
 }
 
-/** Reads the order's stream itself, on purpose: a timeline is the history, not a read model. */
+/**
+ * Reads the order's stream itself, on purpose: a timeline is the history, not a
+ * read model. From a replica when one serves (with minPosition, one that has
+ * replayed that event).
+ */
 @QueryHandler(GetOrderTimelineQuery)
 export class GetOrderTimelineHandler implements IQueryHandler<GetOrderTimelineQuery> {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly reads: ReadRouter,
+  ) {}
 
-  async execute({ orderId }: GetOrderTimelineQuery): Promise<TimelineEntry[]> {
+  async execute({ orderId, minPosition }: GetOrderTimelineQuery): Promise<TimelineEntry[]> {
     if (!isOrderId(orderId)) throw orderNotFound(orderId);
-    const events = await this.store.readStream(orderStreamId(orderId));
+    const events = await this.reads.eventLog(minPosition, (source) => this.store.readStream(orderStreamId(orderId), {}, source));
     if (events.length === 0) throw orderNotFound(orderId);
     let order: OrderDetailsRow | undefined;
     return events.map((recorded) => {

@@ -1,0 +1,175 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { Database, type Queryable } from '../database/database.js';
+import { ReadReplicas } from '../database/replicas/read-replicas.js';
+import { isConnectionError } from '../database/replicas/replica-errors.js';
+import type { Replica } from '../database/replicas/replica.js';
+import { checkpointOf } from '../event-store/event-envelope.js';
+import { EventStore } from '../event-store/event-store.js';
+import { compareCheckpoints, type LogCheckpoint, type RecordedEvent } from '../event-store/event-types.js';
+import { ProjectionsService } from './projections.service.js';
+
+/** Why a read a replica was picked for went to the primary instead. */
+export type FallbackReason = 'behind' | 'unavailable' | 'failed';
+
+/** Who watches the routing (ops' metrics), without this knowing who that is. */
+export interface ReadObserver {
+  /** A read was answered by `source`: a replica's name, or 'primary'. */
+  served(source: string): void;
+  fellBack(replica: string, reason: FallbackReason): void;
+}
+
+/** What a replica must have replayed before it may answer a read (the primary has it already), and until when to wait for it. */
+interface Need {
+  readonly deadline: number;
+  replicaHas(replica: Replica): Promise<boolean>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Which server answers a query: a serving replica in turn, the primary when
+ * none serves, when the replica fails (the read is run again on the primary),
+ * or when a read with minPosition finds the replica has not replayed that write
+ * within DATABASE_REPLICA_WAIT_MS. Reads only: everything that writes, and
+ * everything that must see the latest state (commands, projections, webhooks,
+ * idempotency, sessions, limits, leadership), uses Database directly.
+ */
+@Injectable()
+export class ReadRouter {
+  private readonly logger = new Logger(ReadRouter.name);
+  private observer: ReadObserver | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly replicas: ReadReplicas,
+    private readonly projections: ProjectionsService,
+    private readonly store: EventStore,
+    private readonly config: AppConfig,
+  ) {}
+
+  observe(observer: ReadObserver): void {
+    this.observer = observer;
+  }
+
+  /**
+   * A read of `projection`'s tables. With minPosition, first as without
+   * replicas: the primary's projection must have applied that write (503
+   * PROJECTION_BEHIND after READ_YOUR_WRITES_TIMEOUT_MS). Then a replica answers
+   * once its copy of the projection's checkpoint has reached it too, waited for
+   * up to DATABASE_REPLICA_WAIT_MS within the same bound; else the primary does.
+   */
+  async readModel<T>(projection: string, minPosition: number | undefined, work: (db: Queryable) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.config.readYourWritesTimeoutMs;
+    const target = await this.projections.waitFor(projection, minPosition);
+    if (target === undefined) return this.route(undefined, work);
+    return this.route(
+      {
+        deadline,
+        replicaHas: async (replica) => {
+          const [row] = await this.db.query<{ transaction_id: string; position: string }>(
+            'SELECT transaction_id::text AS transaction_id, position FROM projection_checkpoints WHERE name = $1',
+            [projection],
+            replica.executor,
+          );
+          return (
+            row !== undefined && compareCheckpoints({ transactionId: row.transaction_id, position: Number(row.position) }, target) >= 0
+          );
+        },
+      },
+      work,
+    );
+  }
+
+  /**
+   * A read of the event log itself (a timeline, an order as of an instant). The
+   * primary's log is always current; with minPosition a replica answers once it
+   * has replayed the event at that position.
+   */
+  async eventLog<T>(minPosition: number | undefined, work: (db: Queryable) => Promise<T>): Promise<T> {
+    if (minPosition === undefined || minPosition <= 0 || !this.replicas.configured) return this.route(undefined, work);
+    const deadline = Date.now() + this.config.readYourWritesTimeoutMs;
+    // No such event: nothing a replica could be behind on, and the primary answers as it always has.
+    if (!(await this.store.checkpointAt(minPosition))) return this.onPrimary(work);
+    return this.route(
+      {
+        deadline,
+        replicaHas: async (replica) => {
+          const rows = await this.db.query('SELECT 1 FROM events WHERE position = $1', [minPosition], replica.executor);
+          return rows.length > 0;
+        },
+      },
+      work,
+    );
+  }
+
+  /**
+   * A page of the global log for a live stream's catch-up. A replica's page is
+   * the head of the primary's (it replays commits in order, and its snapshot
+   * holds back what is still being written, as the primary's does), so a full
+   * page from it is the right page; a short one means its copy ends there, and
+   * the rest comes from the primary.
+   */
+  async readAll(after: LogCheckpoint, limit: number): Promise<RecordedEvent[]> {
+    const replica = this.replicas.next();
+    let events: RecordedEvent[] | undefined;
+    if (replica) {
+      try {
+        events = await this.store.readAll(after, limit, replica.executor);
+        this.observer?.served(replica.name);
+      } catch (error) {
+        this.replicaFailed(replica, error);
+      }
+    }
+    if (events === undefined) return this.store.readAll(after, limit);
+    if (events.length === limit) return events;
+    const last = events[events.length - 1];
+    const rest = await this.store.readAll(last ? checkpointOf(last) : after, limit - events.length);
+    return [...events, ...rest];
+  }
+
+  private async route<T>(need: Need | undefined, work: (db: Queryable) => Promise<T>): Promise<T> {
+    const replica = this.replicas.next();
+    if (replica) {
+      try {
+        if (need === undefined || (await this.caughtUp(replica, need))) {
+          const result = await work(replica.executor);
+          this.observer?.served(replica.name);
+          return result;
+        }
+        this.observer?.fellBack(replica.name, 'behind');
+      } catch (error) {
+        this.replicaFailed(replica, error);
+      }
+    }
+    return this.onPrimary(work);
+  }
+
+  private async onPrimary<T>(work: (db: Queryable) => Promise<T>): Promise<T> {
+    const result = await work(this.db.pool);
+    this.observer?.served('primary');
+    return result;
+  }
+
+  /** Whether the replica has (or, within the replica wait, gets) what the read needs. */
+  private async caughtUp(replica: Replica, need: Need): Promise<boolean> {
+    if (await need.replicaHas(replica)) return true;
+    // Paused replay does not catch up by itself: the primary answers at once.
+    if (replica.health.replayPaused) return false;
+    const until = Math.min(need.deadline, Date.now() + this.config.replicaWaitMs);
+    // A streaming replica replays a commit within milliseconds: look again soon, then less often.
+    for (let pause = 2; Date.now() < until; pause = Math.min(pause * 2, 50)) {
+      await sleep(Math.min(pause, Math.max(0, until - Date.now())));
+      if (await need.replicaHas(replica)) return true;
+    }
+    return false;
+  }
+
+  private replicaFailed(replica: Replica, error: unknown): void {
+    replica.failed(error);
+    const unavailable = isConnectionError(error);
+    this.observer?.fellBack(replica.name, unavailable ? 'unavailable' : 'failed');
+    // A replica that is gone says so once, as it leaves the rotation; any other failure is worth a line each.
+    if (!unavailable) this.logger.warn(`A read on replica ${replica.name} failed, the primary answers it: ${(error as Error).message}`);
+  }
+}
