@@ -1,9 +1,11 @@
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { ReadReplicas } from '../src/database/replicas/read-replicas.js';
 import { parseMetrics, valueOf } from './support/prometheus.js';
 import { command, place } from './support/read-helpers.js';
 import { startReplicatedPostgres, type ReplicatedPostgres } from './support/replicated-postgres.js';
+import { SseClient } from './support/sse-client.js';
 import { MARGHERITA_ORDER, startTestApp, type TestApp } from './support/test-app.js';
 
 // A real primary and a real hot standby (pg_basebackup -R), started for this file and stopped after it.
@@ -221,6 +223,45 @@ describe('read replicas (e2e, a real primary and hot standby)', () => {
       const again = await served(t);
       expect((await t.http().get(`/orders/${placed.orderId}`)).status).toBe(200);
       expect(await grew(t, again)).toEqual({ replica: 1, primary: 0, behind: 0 });
+    });
+  });
+
+  describe('a live stream resuming while the replica is behind', () => {
+    let t: ReplicaApp;
+    let base: string;
+    const clients: SseClient[] = [];
+    beforeAll(async () => {
+      // A lag limit the paused replica stays within, so it keeps serving the catch-up.
+      t = await startReplicaApp({ replicaMaxLagSeconds: 600 });
+      await t.app.listen(0, '127.0.0.1');
+      base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      for (const client of clients) client.cut();
+      await pair.replica.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
+      await t?.close();
+    });
+
+    it("replays the replica's copy of the log, then what only the primary has: nothing missed, nothing twice", async () => {
+      for (let i = 0; i < 3; i++) await command(t, (await place(t, MARGHERITA_ORDER)).orderId, 'confirm', {});
+      await pair.waitForReplay();
+      await pair.replica.query('SELECT pg_wal_replay_pause()');
+      await until('the check sees the pause', async () => (await replicaHealth(t)).replayPaused === true, 5_000);
+      for (let i = 0; i < 2; i++) await command(t, (await place(t, MARGHERITA_ORDER)).orderId, 'confirm', {});
+      const log = (
+        await pair.primary.query<{ position: string }>('SELECT position FROM events ORDER BY transaction_id, position', [], t.database.name)
+      ).map((row) => Number(row.position));
+      const [{ count: onReplica }] = await pair.replica.query<{ count: string }>('SELECT count(*) FROM events', [], t.database.name);
+      expect(Number(onReplica)).toBe(6);
+      expect(log).toHaveLength(10);
+
+      const before = await served(t);
+      const client = await SseClient.connect(base, '/events/stream', { Authorization: t.staff.Authorization, 'Last-Event-ID': '0' });
+      clients.push(client);
+      expect(client.status).toBe(200);
+      await client.waitForMessages(log.length);
+      expect(client.ids).toEqual(log);
+      expect((await grew(t, before)).replica).toBeGreaterThanOrEqual(1);
     });
   });
 
