@@ -82,24 +82,28 @@ export class ReadRouter {
   }
 
   /**
-   * A read of the event log itself (a timeline, an order as of an instant). The
-   * primary's log is always current; with minPosition a replica answers once it
-   * has replayed the event at that position.
+   * A read of the event log itself (a timeline, an order as of an instant),
+   * which clients rely on being current, minPosition or not. A replica answers
+   * once it has replayed the primary's WAL up to where it stood when the read
+   * began (pg_current_wal_insert_lsn: every commit so far is before it), waited
+   * for up to DATABASE_REPLICA_WAIT_MS; else the primary answers. The primary
+   * is asked one function call; the rows come from the replica.
    */
-  async eventLog<T>(minPosition: number | undefined, work: (db: Queryable) => Promise<T>): Promise<T> {
-    if (minPosition === undefined || minPosition <= 0 || !this.replicas.configured) return this.route(undefined, work);
+  async eventLog<T>(work: (db: Queryable) => Promise<T>): Promise<T> {
+    const replica = this.replicas.next();
+    if (!replica) return this.onPrimary(work);
     const deadline = Date.now() + this.config.readYourWritesTimeoutMs;
-    // No such event: nothing a replica could be behind on, and the primary answers as it always has.
-    if (!(await this.store.checkpointAt(minPosition))) return this.onPrimary(work);
+    const [{ lsn }] = await this.db.prepared<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn', []);
     return this.route(
       {
         deadline,
-        replicaHas: async (replica) => {
-          const rows = await this.db.query('SELECT 1 FROM events WHERE position = $1', [minPosition], replica.executor);
-          return rows.length > 0;
+        replicaHas: async (r) => {
+          const [row] = await this.db.query<{ done: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [lsn], r.executor);
+          return row?.done === true;
         },
       },
       work,
+      replica,
     );
   }
 
@@ -128,8 +132,7 @@ export class ReadRouter {
     return [...events, ...rest];
   }
 
-  private async route<T>(need: Need | undefined, work: (db: Queryable) => Promise<T>): Promise<T> {
-    const replica = this.replicas.next();
+  private async route<T>(need: Need | undefined, work: (db: Queryable) => Promise<T>, replica = this.replicas.next()): Promise<T> {
     if (replica) {
       try {
         if (need === undefined || (await this.caughtUp(replica, need))) {

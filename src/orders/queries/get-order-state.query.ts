@@ -12,7 +12,6 @@ export class GetOrderStateQuery extends Query<OrderView> {
   constructor(
     readonly orderId: string,
     readonly asOf: Date,
-    readonly minPosition?: number,
   ) {
     super();
   }
@@ -30,11 +29,9 @@ export class GetOrderStateHandler implements IQueryHandler<GetOrderStateQuery> {
     private readonly reads: ReadRouter,
   ) {}
 
-  async execute({ orderId, asOf, minPosition }: GetOrderStateQuery): Promise<OrderView> {
+  async execute({ orderId, asOf }: GetOrderStateQuery): Promise<OrderView> {
     if (!isOrderId(orderId)) throw orderNotFound(orderId);
-    const events = await this.reads.eventLog(minPosition, (source) =>
-      this.store.readStream(orderStreamId(orderId), { toTime: asOf }, source),
-    );
+    const events = await this.reads.eventLog((source) => this.store.readStream(orderStreamId(orderId), { toTime: asOf }, source));
     if (events.length === 0) {
       throw new AppError('ORDER_NOT_FOUND', `Order ${orderId} did not exist at ${asOf.toISOString()}`);
     }

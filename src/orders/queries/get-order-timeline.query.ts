@@ -21,18 +21,14 @@ export interface TimelineEntry {
 }
 
 export class GetOrderTimelineQuery extends Query<TimelineEntry[]> {
-  constructor(
-    readonly orderId: string,
-    readonly minPosition?: number,
-  ) {
+  constructor(readonly orderId: string) {
     super();
   }
 }
 
 /**
  * Reads the order's stream itself, on purpose: a timeline is the history, not a
- * read model. From a replica when one serves (with minPosition, one that has
- * replayed that event).
+ * read model. Current, from a replica as from the primary (see ReadRouter.eventLog).
  */
 @QueryHandler(GetOrderTimelineQuery)
 export class GetOrderTimelineHandler implements IQueryHandler<GetOrderTimelineQuery> {
@@ -41,9 +37,9 @@ export class GetOrderTimelineHandler implements IQueryHandler<GetOrderTimelineQu
     private readonly reads: ReadRouter,
   ) {}
 
-  async execute({ orderId, minPosition }: GetOrderTimelineQuery): Promise<TimelineEntry[]> {
+  async execute({ orderId }: GetOrderTimelineQuery): Promise<TimelineEntry[]> {
     if (!isOrderId(orderId)) throw orderNotFound(orderId);
-    const events = await this.reads.eventLog(minPosition, (source) => this.store.readStream(orderStreamId(orderId), {}, source));
+    const events = await this.reads.eventLog((source) => this.store.readStream(orderStreamId(orderId), {}, source));
     if (events.length === 0) throw orderNotFound(orderId);
     let order: OrderDetailsRow | undefined;
     return events.map((recorded) => {

@@ -52,18 +52,17 @@ export class OrderQueriesController {
     return this.queries.execute(new GetOrderQuery(id, query.minPosition));
   }
 
-  /** The primary's stream is always current; minPosition makes a replica that answers hold that event. */
+  /** The stream is always current, so minPosition is accepted and already satisfied. */
   @Get('orders/:id/timeline')
   @ApiOperation({
     summary: "An order's history, in stream order (anyone with its id)",
-    description:
-      'Read from the event stream itself; pass minPosition to see your own write when the API reads from replicas (without replicas the stream is always current).',
+    description: 'Read from the event stream itself, so it is always current.',
   })
   @ApiOrderIdParam()
   @ApiOkResponse({ type: [TimelineEntryView] })
   @ApiReadErrors('VALIDATION_FAILED', 'ORDER_NOT_FOUND')
-  timeline(@Param('id') id: string, @Query() query: ReadYourWritesDto) {
-    return this.queries.execute(new GetOrderTimelineQuery(id, query.minPosition));
+  timeline(@Param('id') id: string, @Query() _query: ReadYourWritesDto) {
+    return this.queries.execute(new GetOrderTimelineQuery(id));
   }
 
   @Get('orders/:id/state')
@@ -76,7 +75,7 @@ export class OrderQueriesController {
   @ApiOkResponse({ type: OrderView })
   @ApiReadErrors('VALIDATION_FAILED', 'ORDER_NOT_FOUND')
   state(@Param('id') id: string, @Query() query: OrderStateDto) {
-    return this.queries.execute(new GetOrderStateQuery(id, new Date(query.asOf), query.minPosition));
+    return this.queries.execute(new GetOrderStateQuery(id, new Date(query.asOf)));
   }
 
   @Get('kitchen/queue')
