@@ -6,7 +6,7 @@ import { isConnectionError } from '../database/replicas/replica-errors.js';
 import type { Replica } from '../database/replicas/replica.js';
 import { checkpointOf } from '../event-store/event-envelope.js';
 import { EventStore } from '../event-store/event-store.js';
-import { compareCheckpoints, type LogCheckpoint, type RecordedEvent } from '../event-store/event-types.js';
+import type { LogCheckpoint, RecordedEvent } from '../event-store/event-types.js';
 import { ProjectionsService } from './projections.service.js';
 
 /** Why a read a replica was picked for went to the primary instead. */
@@ -56,55 +56,26 @@ export class ReadRouter {
    * A read of `projection`'s tables. With minPosition, first as without
    * replicas: the primary's projection must have applied that write (503
    * PROJECTION_BEHIND after READ_YOUR_WRITES_TIMEOUT_MS). Then a replica answers
-   * once its copy of the projection's checkpoint has reached it too, waited for
-   * up to DATABASE_REPLICA_WAIT_MS within the same bound; else the primary does.
+   * once it has replayed the primary's WAL up to where it stood at that moment,
+   * which is past the projection's commit of the write, so the replica's copy of
+   * the read model and of its checkpoint row have it too. (The checkpoint row
+   * alone would not do: a rebuild swaps a read model's tables and leaves its
+   * checkpoint where it was.) Without minPosition any serving replica answers.
    */
   async readModel<T>(projection: string, minPosition: number | undefined, work: (db: Queryable) => Promise<T>): Promise<T> {
     const deadline = Date.now() + this.config.readYourWritesTimeoutMs;
     const target = await this.projections.waitFor(projection, minPosition);
     if (target === undefined) return this.route(undefined, work);
-    return this.route(
-      {
-        deadline,
-        replicaHas: async (replica) => {
-          const [row] = await this.db.query<{ transaction_id: string; position: string }>(
-            'SELECT transaction_id::text AS transaction_id, position FROM projection_checkpoints WHERE name = $1',
-            [projection],
-            replica.executor,
-          );
-          return (
-            row !== undefined && compareCheckpoints({ transactionId: row.transaction_id, position: Number(row.position) }, target) >= 0
-          );
-        },
-      },
-      work,
-    );
+    return this.current(deadline, work);
   }
 
   /**
    * A read of the event log itself (a timeline, an order as of an instant),
-   * which clients rely on being current, minPosition or not. A replica answers
-   * once it has replayed the primary's WAL up to where it stood when the read
-   * began (pg_current_wal_insert_lsn: every commit so far is before it), waited
-   * for up to DATABASE_REPLICA_WAIT_MS; else the primary answers. The primary
-   * is asked one function call; the rows come from the replica.
+   * which clients rely on being current, minPosition or not: a replica answers
+   * once it has replayed the primary's WAL up to where it stood when the read began.
    */
-  async eventLog<T>(work: (db: Queryable) => Promise<T>): Promise<T> {
-    const replica = this.replicas.next();
-    if (!replica) return this.onPrimary(work);
-    const deadline = Date.now() + this.config.readYourWritesTimeoutMs;
-    const [{ lsn }] = await this.db.prepared<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn', []);
-    return this.route(
-      {
-        deadline,
-        replicaHas: async (r) => {
-          const [row] = await this.db.query<{ done: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [lsn], r.executor);
-          return row?.done === true;
-        },
-      },
-      work,
-      replica,
-    );
+  eventLog<T>(work: (db: Queryable) => Promise<T>): Promise<T> {
+    return this.current(Date.now() + this.config.readYourWritesTimeoutMs, work);
   }
 
   /**
@@ -130,6 +101,26 @@ export class ReadRouter {
     const last = events[events.length - 1];
     const rest = await this.store.readAll(last ? checkpointOf(last) : after, limit - events.length);
     return [...events, ...rest];
+  }
+
+  /**
+   * As current as the primary now: a replica that has replayed up to the primary's
+   * WAL insert position (every commit so far is before it), waited for up to
+   * DATABASE_REPLICA_WAIT_MS; else the primary. The primary is asked one function
+   * call; the rows come from the replica.
+   */
+  private async current<T>(deadline: number, work: (db: Queryable) => Promise<T>): Promise<T> {
+    const replica = this.replicas.next();
+    if (!replica) return this.onPrimary(work);
+    const [{ lsn }] = await this.db.prepared<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn', []);
+    const replayed: Need = {
+      deadline,
+      replicaHas: async (r) => {
+        const [row] = await this.db.prepared<{ done: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [lsn], r.executor);
+        return row?.done === true;
+      },
+    };
+    return this.route(replayed, work, replica);
   }
 
   private async route<T>(need: Need | undefined, work: (db: Queryable) => Promise<T>, replica = this.replicas.next()): Promise<T> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { AppConfig } from '../../config/app-config.js';
-import type { ReplicaReport } from '../../database/replicas/read-replicas.js';
 import type { ProjectionStatus } from '../projection-status.js';
 import { Drain } from '../shutdown/drain.js';
 
@@ -31,22 +30,6 @@ export class ReadinessIndicators {
     };
     const problem = this.problemWith(projection);
     return problem ? session.down({ ...data, message: problem }) : session.up(data);
-  }
-
-  /**
-   * Always up: a replica out of rotation does not make the instance unready, since
-   * the primary answers its reads. `serving` and `state` say whether it takes reads.
-   */
-  replica(report: ReplicaReport) {
-    return this.indicators.check(`replica:${report.name}`).up({
-      serving: report.serving,
-      state: report.state,
-      lagBytes: report.lagBytes,
-      lagSeconds: report.lagSeconds,
-      replayPaused: report.replayPaused,
-      checkedAt: report.checkedAt,
-      ...(report.reason ? { reason: report.reason } : {}),
-    });
   }
 
   /** /health is public: the database's own error text stays in the log. */
