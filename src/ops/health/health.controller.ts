@@ -76,13 +76,14 @@ export class HealthController {
       'or more than HEALTH_MAX_LAG_EVENTS events / HEALTH_MAX_LAG_SECONDS seconds behind) and `shutdown` (down once a SIGTERM has been received). ' +
       'With DATABASE_REPLICA_URLS, `replicas` lists each replica as its last check left it (`name` is host:port/database, never the credentials; ' +
       '`serving`: in the read rotation; `state`: starting, serving, lagging, promoted or unreachable; `lagBytes`, `lagSeconds`, `replayPaused`, ' +
-      '`checkedAt`, and a `reason` when out). Replicas are not readiness checks: the primary answers what a replica cannot. ' +
+      '`checkedAt`, and a `reason` when out; not in a 503). Replicas are not readiness checks: the primary answers what a replica cannot. ' +
       'A 503 keeps the error shape of the API, with the Terminus report beside it.',
   })
   @ApiOkResponse({ description: 'Ready to take traffic', schema: HEALTH_SCHEMA, example: READY_EXAMPLE })
   @ApiErrors('NOT_READY')
   async readiness(): Promise<HealthCheckResult & { replicas?: ReplicaReport[] }> {
-    // Beside the checks, not among them (and only when there are replicas, so the answer is as before without).
+    // Beside the checks, not among them, and only when there are replicas, so the answer is as before without.
+    // The 503 keeps the contract's error shape (code, message, the Terminus report); /metrics has the replicas then.
     const replicas = this.replicas.configured ? { replicas: this.replicas.report() } : {};
     const status = await this.projections.read().catch((error: Error) => error);
     const projectionChecks =
@@ -107,7 +108,6 @@ export class HealthController {
         status: report.status,
         info: report.info ?? {},
         details: report.details,
-        ...replicas,
       });
     }
   }
