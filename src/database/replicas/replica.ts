@@ -38,21 +38,26 @@ const CHECK = `SELECT pg_is_in_recovery() AS in_recovery,
 export class Replica {
   readonly name: string;
   readonly pool: Pool;
+  /** The checks' own connection: a pool busy with queries never makes a check late. */
+  private readonly checks: Pool;
   private current: ReplicaHealth = STARTING;
 
   constructor(private readonly options: ReplicaOptions) {
     this.name = options.name;
-    this.pool = new pg.Pool({
+    const common = {
       connectionString: options.url,
-      max: options.poolSize,
-      application_name: 'pizzeria-replica-reader',
-      // A replica that stops answering fails fast, so the primary answers in its place.
+      // A replica that stops answering fails fast, so the primary answers in its place: connecting, and
+      // (a server that hangs rather than refuses) waiting for an answer past its own statement_timeout.
       connectionTimeoutMillis: 2_000,
       statement_timeout: options.statementTimeoutMs || undefined,
+      query_timeout: options.statementTimeoutMs ? options.statementTimeoutMs + 1_000 : undefined,
       idleTimeoutMillis: 30_000,
-    });
+    };
+    this.pool = new pg.Pool({ ...common, max: options.poolSize, application_name: 'pizzeria-replica-reader' });
+    this.checks = new pg.Pool({ ...common, max: 1, application_name: 'pizzeria-replica-check' });
     // An idle connection the server ends (the replica stopped) reports here; unheard it would crash the process.
     this.pool.on('error', (error) => this.unreachable(error));
+    this.checks.on('error', (error) => this.unreachable(error));
   }
 
   get health(): ReplicaHealth {
@@ -74,7 +79,7 @@ export class Replica {
     let timer: NodeJS.Timeout | undefined;
     try {
       const { rows } = await Promise.race([
-        this.pool.query<CheckRow>(CHECK),
+        this.checks.query<CheckRow>(CHECK),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`the check took longer than ${this.options.checkTimeoutMs} ms`)),
@@ -103,7 +108,7 @@ export class Replica {
   }
 
   async close(): Promise<void> {
-    await this.pool.end().catch(() => undefined);
+    await Promise.all([this.pool.end().catch(() => undefined), this.checks.end().catch(() => undefined)]);
   }
 
   private unreachable(error: Error): void {
