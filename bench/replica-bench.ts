@@ -1,10 +1,12 @@
+import { loadavg } from 'node:os';
 import { startReplicatedPostgres, type ReplicatedPostgres } from '../test/support/replicated-postgres.js';
 import { AppProcess, STAFF_TOKEN, WEBHOOK_SECRET_KEYS } from './support/app-process.js';
 import { jsonHeaders, load, type LoadFigures } from './support/load.js';
 import { ORDER_BODY } from './support/orders.js';
 import { percentile, round } from './support/stats.js';
 
-// npm run bench:replicas: query throughput with and without a hot standby, and the standby's replay
+// npm run bench:replicas: query throughput with and without a hot standby (GET /orders/{id} and a staff
+// GET /orders page, alternated, two rounds of each), and the standby's replay
 // lag while orders are placed. One machine runs the primary, the standby, the app and the load, so
 // the replica adds no CPU here: the figures show what the routing costs and how far replay falls
 // behind, not the capacity a standby on its own machine adds.
@@ -12,6 +14,7 @@ import { percentile, round } from './support/stats.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 16;
 const ORDERS = 300;
+const ROUNDS = 2;
 const DATABASE = 'pizzeria_bench_replicas';
 
 const log = (line: string) => console.log(`[replica bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -22,13 +25,27 @@ function startApp(pair: ReplicatedPostgres, withReplica: boolean): Promise<AppPr
     env: {
       NODE_ENV: 'production',
       DATABASE_URL: pair.primary.url(DATABASE),
-      ...(withReplica ? { DATABASE_REPLICA_URLS: pair.replica.url(DATABASE), DATABASE_REPLICA_CHECK_MS: '200' } : {}),
+      // BENCH_REPLICA_IS_PRIMARY=1 routes the "replica" reads to the primary itself: the routing's own cost, without the standby's.
+      ...(withReplica
+        ? { DATABASE_REPLICA_URLS: process.env.BENCH_REPLICA_IS_PRIMARY ? pair.primary.url(DATABASE) : pair.replica.url(DATABASE) }
+        : {}),
       STAFF_API_TOKEN: STAFF_TOKEN,
       WEBHOOK_SECRET_KEYS,
       RATE_LIMIT_WRITES_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
     },
-    nodeFlags: ['--max-old-space-size=192', '--max-semi-space-size=32'],
+    nodeFlags: [
+      '--max-old-space-size=192',
+      '--max-semi-space-size=32',
+      // BENCH_PROFILE=1: a V8 CPU profile of each app run (summarise with bench/dist/bench/profile-summary.js).
+      ...(process.env.BENCH_PROFILE
+        ? [
+            '--cpu-prof',
+            '--cpu-prof-dir=bench/results/profiles',
+            `--cpu-prof-name=replica-bench-${withReplica ? 'replica' : 'primary'}-${Date.now()}.cpuprofile`,
+          ]
+        : []),
+    ],
     logFile: 'bench/results/replica-bench-app.log',
     readyPath: '/menu',
   });
@@ -43,10 +60,11 @@ async function placeOrders(app: AppProcess, count: number): Promise<string[]> {
   return ids;
 }
 
-/** GET /orders/{id} over the placed orders and GET /orders (staff), together. */
-async function queries(app: AppProcess, ids: string[]): Promise<LoadFigures> {
+/** GET /orders/{id} over the placed orders and GET /orders (staff), together; with the app's CPU time per request. */
+async function queries(app: AppProcess, ids: string[]): Promise<LoadFigures & { appCpuMsPerRequest: number }> {
   let next = 0;
-  return load({
+  const cpuBefore = await app.cpuMs();
+  const figures = await load({
     url: app.url,
     connections: CONNECTIONS,
     duration: SECONDS,
@@ -55,6 +73,7 @@ async function queries(app: AppProcess, ids: string[]): Promise<LoadFigures> {
       { method: 'GET', path: '/orders?limit=20', headers: { authorization: `Bearer ${STAFF_TOKEN}` } },
     ],
   });
+  return { ...figures, appCpuMsPerRequest: round(((await app.cpuMs()) - cpuBefore) / figures.requests, 3) };
 }
 
 async function served(app: AppProcess): Promise<Record<string, number>> {
@@ -72,28 +91,43 @@ async function main(): Promise<void> {
     await pair.createDatabase(DATABASE);
     const results: Record<string, unknown> = {};
 
-    log('primary only');
+    // Alternated, twice each: on a shared machine one run alone says more about its neighbours than about the app.
     let app = await startApp(pair, false);
     const ids = await placeOrders(app, ORDERS);
-    await queries(app, ids); // warm-up
-    results.primaryOnly = await queries(app, ids);
     await app.stop();
-
-    log('primary and replica');
-    app = await startApp(pair, true);
+    // Vacuumed first, as autovacuum would have by then: a standby does not set hint bits for commits past its
+    // minimum recovery point (these test servers commit asynchronously), so on pages not yet all-visible it checks
+    // each row's visibility again on every read. BENCH_NO_VACUUM=1 measures that case.
+    if (!process.env.BENCH_NO_VACUUM) await pair.primary.query('VACUUM (ANALYZE)', [], DATABASE);
     await pair.waitForReplay();
-    await queries(app, ids); // warm-up
-    const before = await served(app);
-    results.withReplica = await queries(app, ids);
-    const after = await served(app);
-    results.withReplicaServedBy = {
-      replica: (after.replica ?? 0) - (before.replica ?? 0),
-      primary: (after.primary ?? 0) - (before.primary ?? 0),
-    };
+    const primaryOnly: Awaited<ReturnType<typeof queries>>[] = [];
+    const withReplica: Awaited<ReturnType<typeof queries>>[] = [];
+    const servedBy = { replica: 0, primary: 0 };
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const replica of [false, true]) {
+        log(`round ${round}: ${replica ? 'primary and replica' : 'primary only'}`);
+        app = await startApp(pair, replica);
+        await queries(app, ids); // warm-up
+        const before = await served(app);
+        (replica ? withReplica : primaryOnly).push(await queries(app, ids));
+        const after = await served(app);
+        if (replica) {
+          servedBy.replica += (after.replica ?? 0) - (before.replica ?? 0);
+          servedBy.primary += (after.primary ?? 0) - (before.primary ?? 0);
+        }
+        await app.stop();
+      }
+    }
+    results.primaryOnly = primaryOnly;
+    results.withReplica = withReplica;
+    results.withReplicaServedBy = servedBy;
+    results.loadAverage = loadavg();
 
+    app = await startApp(pair, true);
     log('replay lag while orders are placed');
     const lagBytes: number[] = [];
     const lagSeconds: number[] = [];
+    const replayLagSeconds: number[] = [];
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
@@ -105,6 +139,11 @@ async function main(): Promise<void> {
         const health = (await (await fetch(`${app.url}/health`)).json()) as { details?: Record<string, { lagSeconds?: number }> };
         const replica = Object.entries(health.details ?? {}).find(([name]) => name.startsWith('replica:'))?.[1];
         lagSeconds.push(replica?.lagSeconds ?? 0);
+        // The primary's own measure: time from flushing WAL to the standby reporting it applied (null when idle).
+        const [stat] = await pair.primary.query<{ replay_lag: number | null }>(
+          'SELECT extract(epoch FROM replay_lag)::float8 AS replay_lag FROM pg_stat_replication',
+        );
+        replayLagSeconds.push(Number(stat?.replay_lag ?? 0));
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
@@ -122,8 +161,11 @@ async function main(): Promise<void> {
       bytesP50: percentile(lagBytes, 50),
       bytesP99: percentile(lagBytes, 99),
       bytesMax: Math.max(...lagBytes),
-      secondsP99: round(percentile(lagSeconds, 99), 3),
-      secondsMax: round(Math.max(...lagSeconds), 3),
+      healthSecondsP99: round(percentile(lagSeconds, 99), 3),
+      healthSecondsMax: round(Math.max(...lagSeconds), 3),
+      pgStatReplicationSecondsP50: round(percentile(replayLagSeconds, 50), 4),
+      pgStatReplicationSecondsP99: round(percentile(replayLagSeconds, 99), 4),
+      pgStatReplicationSecondsMax: round(Math.max(...replayLagSeconds), 4),
     };
     await app.stop();
     console.log(JSON.stringify(results, null, 2));
