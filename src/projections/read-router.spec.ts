@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import type { Database, Queryable } from '../database/database.js';
 import type { ReadReplicas } from '../database/replicas/read-replicas.js';
@@ -48,6 +49,10 @@ function router(picked: Replica | undefined, waitMs = 20) {
 const whoAnswers = (db: Queryable) => Promise.resolve((db as unknown as { name: string }).name);
 
 describe('ReadRouter', () => {
+  // The failures below are on purpose: their warnings would only clutter the output.
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose', 'fatal']));
+
   it('reads from the primary when no replica serves', async () => {
     const { reads, sources } = router(undefined);
     expect(await reads.readModel('order-details', 5, whoAnswers)).toBe('primary');
