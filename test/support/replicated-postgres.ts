@@ -50,10 +50,13 @@ function freePort(): Promise<number> {
 }
 
 /** PostgreSQL refuses to run as root: every server binary runs as the postgres user when we are root. */
-async function asPostgres(binary: string, args: string[]): Promise<string> {
+function postgresCommand(binary: string, args: string[]): [string, string[]] {
   const path = join(PG_BIN, binary);
-  const asRoot = process.getuid?.() === 0;
-  const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
+  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
+}
+
+async function asPostgres(binary: string, args: string[]): Promise<string> {
+  const [command, argv] = postgresCommand(binary, args);
   try {
     const { stdout } = await run(command, argv, { cwd: tmpdir(), timeout: 60_000 });
     return stdout;
@@ -120,7 +123,19 @@ export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
   const replicaDir = join(root, 'replica');
   if (process.getuid?.() === 0) chownSync(root, uid('postgres'), gid('postgres'));
   const started: PgServer[] = [];
+  // pg_ctl's servers outlive this process: if it ends without destroy() (a killed worker), stop them on the way out.
+  const onExit = () => {
+    for (const s of started) {
+      try {
+        execFileSync(...postgresCommand('pg_ctl', ['stop', '-D', s.dataDir, '-m', 'immediate']), { stdio: 'ignore', timeout: 10_000 });
+      } catch {
+        // already stopped
+      }
+    }
+  };
+  process.once('exit', onExit);
   const destroy = async () => {
+    process.removeListener('exit', onExit);
     for (const s of started.splice(0).reverse()) await s.stop('immediate').catch(() => undefined);
     await rm(root, { recursive: true, force: true });
   };
