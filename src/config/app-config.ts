@@ -15,6 +15,14 @@ export class AppConfig {
   declare readonly host: string;
   declare readonly port: number;
   declare readonly databaseUrl: string | undefined;
+  /** Hot standbys the queries read from (DATABASE_REPLICA_URLS); empty: every read goes to the primary. */
+  declare readonly databaseReplicaUrls: readonly string[];
+  /** A replica whose replay is further behind than this leaves the rotation until it has caught up. */
+  declare readonly replicaMaxLagSeconds: number;
+  /** How often each replica is checked (reachable, still a standby, how far behind). */
+  declare readonly replicaCheckMs: number;
+  /** How long a query with minPosition waits for a replica to replay the write before the primary answers it. */
+  declare readonly replicaWaitMs: number;
   declare readonly embeddedPgDir: string;
   declare readonly embeddedPgPort: number;
   declare readonly dbPoolSize: number;
@@ -78,6 +86,10 @@ export class AppConfig {
       host: env.HOST,
       port: env.PORT,
       databaseUrl: env.DATABASE_URL,
+      databaseReplicaUrls: list(env.DATABASE_REPLICA_URLS ?? ''),
+      replicaMaxLagSeconds: env.DATABASE_REPLICA_MAX_LAG_SECONDS,
+      replicaCheckMs: env.DATABASE_REPLICA_CHECK_MS,
+      replicaWaitMs: env.DATABASE_REPLICA_WAIT_MS,
       embeddedPgDir: resolve(cwd, env.EMBEDDED_PG_DIR),
       embeddedPgPort: env.EMBEDDED_PG_PORT,
       dbPoolSize: env.DB_POOL_SIZE,

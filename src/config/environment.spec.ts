@@ -94,6 +94,33 @@ describe('configuration', () => {
     expect(() => validateEnvironment({ PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).not.toThrow();
   });
 
+  it('reads the replicas as a list, with their defaults, and refuses a bad one without repeating it', () => {
+    expect(AppConfig.fromEnv({})).toMatchObject({
+      databaseReplicaUrls: [],
+      replicaMaxLagSeconds: 10,
+      replicaCheckMs: 1_000,
+      replicaWaitMs: 500,
+    });
+    expect(
+      AppConfig.fromEnv({
+        DATABASE_REPLICA_URLS: ' postgres://u:p@replica-1:5432/pizzeria , postgresql://replica-2/pizzeria ',
+        DATABASE_REPLICA_MAX_LAG_SECONDS: '5',
+        DATABASE_REPLICA_CHECK_MS: '250',
+      }),
+    ).toMatchObject({
+      databaseReplicaUrls: ['postgres://u:p@replica-1:5432/pizzeria', 'postgresql://replica-2/pizzeria'],
+      replicaMaxLagSeconds: 5,
+      replicaCheckMs: 250,
+    });
+    for (const bad of ['mysql://u:hunter2@db/x', 'postgres://u:hunter2@db/x,', 'postgres://u:hunter2@db/x,,postgres://b/y']) {
+      const error = problem({ DATABASE_REPLICA_URLS: bad });
+      expect(error.variable).toBe('DATABASE_REPLICA_URLS');
+      expect(error.message).not.toContain('hunter2');
+    }
+    expect(problem({ DATABASE_REPLICA_CHECK_MS: '10' }).variable).toBe('DATABASE_REPLICA_CHECK_MS');
+    expect(problem({ DATABASE_REPLICA_MAX_LAG_SECONDS: '0' }).variable).toBe('DATABASE_REPLICA_MAX_LAG_SECONDS');
+  });
+
   it('lists every variable in .env.example, with the same default', () => {
     const example = new Map(
       readFileSync(resolve(process.cwd(), '.env.example'), 'utf8')

@@ -41,6 +41,9 @@ const HOST_LIST = new RegExp(String.raw`^\s*(${HOST_ENTRY}(\s*,\s*${HOST_ENTRY})
 const PROXY_ENTRY = String.raw`(loopback|linklocal|uniquelocal|[0-9.]+(\/\d{1,2})?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(\/\d{1,3})?)`;
 const PROXY_LIST = new RegExp(String.raw`^\s*(${PROXY_ENTRY}(\s*,\s*${PROXY_ENTRY})*)?\s*$`);
 
+/** One or more postgres:// URLs, comma-separated (a URL's own characters never include a comma unescaped). */
+const URL_LIST = /^\s*postgres(ql)?:\/\/[^\s,]+(\s*,\s*postgres(ql)?:\/\/[^\s,]+)*\s*$/;
+
 const got = (args: ValidationArguments) => `, got "${String(args.value)}"`;
 
 /** A whole number in a range; the raw string must be digits only, so "0x10" or "1e3" are refused. */
@@ -98,6 +101,17 @@ export class Environment {
   @ValidateIf((env: Environment) => env.DATABASE_URL !== undefined)
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string = undefined;
+
+  // The message never repeats the value: a URL may hold a password.
+  @ValidateIf((env: Environment) => env.DATABASE_REPLICA_URLS !== undefined)
+  @Matches(URL_LIST, { message: 'must be one or more postgres:// or postgresql:// URLs, comma-separated' })
+  DATABASE_REPLICA_URLS?: string = undefined;
+
+  @WholeNumber(1, 86_400) DATABASE_REPLICA_MAX_LAG_SECONDS = 10;
+
+  @WholeNumber(100, 60_000) DATABASE_REPLICA_CHECK_MS = 1_000;
+
+  @WholeNumber(0, 60_000) DATABASE_REPLICA_WAIT_MS = 500;
 
   @IsString()
   @IsNotEmpty()

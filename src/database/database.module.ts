@@ -4,6 +4,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { AdvisoryLocks } from './advisory-locks.js';
 import { Database } from './database.js';
+import { ReadReplicas } from './replicas/read-replicas.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { runMigrationsExclusively } from './run-migrations.js';
 
@@ -57,7 +58,9 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       useFactory: (db: Database, config: AppConfig) => new AdvisoryLocks(db.pool.options, config.projectionLockRetryMs),
       inject: [Database, AppConfig],
     },
+    // The hot standbys queries read from (DATABASE_REPLICA_URLS), with their health checks.
+    ReadReplicas,
   ],
-  exports: [Database, AdvisoryLocks],
+  exports: [Database, AdvisoryLocks, ReadReplicas],
 })
 export class DatabaseModule {}

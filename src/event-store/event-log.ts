@@ -38,13 +38,18 @@ export class EventLog {
   }
 
   /** A stream's events in version order, optionally from a version and up to an instant. */
-  async readStream(streamId: string, options: { fromVersion?: number; toVersion?: number; toTime?: Date } = {}): Promise<RecordedEvent[]> {
+  async readStream(
+    streamId: string,
+    options: { fromVersion?: number; toVersion?: number; toTime?: Date } = {},
+    executor?: Queryable,
+  ): Promise<RecordedEvent[]> {
     const rows = await this.db.query<EventRow>(
       `SELECT ${COLUMNS} FROM events
         WHERE stream_id = $1 AND version >= $2 AND version <= $3
           AND ($4::timestamptz IS NULL OR occurred_at <= $4)
         ORDER BY version`,
       [streamId, options.fromVersion ?? 1, options.toVersion ?? 2_147_483_647, options.toTime ?? null],
+      executor,
     );
     return rows.map((row) => toRecorded(this.registry, row));
   }

@@ -8,6 +8,7 @@ import { LOG_START, compareCheckpoints, type LogCheckpoint, type RecordedEvent }
 import { LogCursor, StreamCursor, type SubscriptionCursor } from '../event-store/subscription/subscription-cursor.js';
 import type { Subscription } from '../event-store/subscription/subscription.js';
 import { isOrderId, isOrderStream, orderIdOf, orderStreamId } from '../orders/order-stream.js';
+import { ReadRouter } from '../projections/read-router.js';
 import { liveSubscription } from './live-subscription.js';
 import { SseStream } from './sse-stream.js';
 import { orderNotFound } from '../orders/domain/order-errors.js';
@@ -70,6 +71,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly feed: EventFeed,
     private readonly store: EventStore,
+    private readonly reads: ReadRouter,
   ) {}
 
   onModuleInit(): void {
@@ -145,14 +147,19 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async logCursor(after: number | undefined, now: LogCheckpoint): Promise<LogCursor> {
-    if (after === undefined) return new LogCursor(this.store, now);
-    if (after === 0) return new LogCursor(this.store, LOG_START);
+    // The catch-up pages come from a replica when one serves (ReadRouter.readAll); the resume point from the primary.
+    if (after === undefined) return new LogCursor(this.reads, now);
+    if (after === 0) return new LogCursor(this.reads, LOG_START);
     const checkpoint = await this.store.checkpointAt(after);
     if (!checkpoint) throw unknownPosition(after);
-    return new LogCursor(this.store, checkpoint);
+    return new LogCursor(this.reads, checkpoint);
   }
 
-  /** "From now", for one order, is after the last event of its stream the store holds. */
+  /**
+   * "From now", for one order, is after the last event of its stream the store holds.
+   * From the primary: an order's stream is a handful of rows, and a replica's copy of
+   * it cannot tell that it is short without asking the primary anyway.
+   */
   private async streamCursor(streamId: string, after: number | undefined): Promise<StreamCursor> {
     const events = await this.store.readStream(streamId);
     if (events.length === 0) throw orderNotFound(orderIdOf(streamId));

@@ -12,6 +12,7 @@ import { CommandMetrics } from './metrics/command-metrics.js';
 import { Metrics } from './metrics/metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ProjectionMetrics } from './metrics/projection-metrics.js';
+import { ReplicaMetrics } from './metrics/replica-metrics.js';
 import { StoreMetrics } from './metrics/store-metrics.js';
 import { ProjectionStatusReader } from './projection-status.js';
 import { Drain } from './shutdown/drain.js';
@@ -48,6 +49,7 @@ export class OpsModule {
         StoreMetrics,
         ProjectionStatusReader,
         ProjectionMetrics,
+        ReplicaMetrics,
         ReadinessIndicators,
       ],
       exports: [RootLogger, NestPinoLogger, Metrics, Drain, HttpObserver, ProjectionStatusReader],

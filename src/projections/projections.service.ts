@@ -140,17 +140,19 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
 
   /**
    * Resolves once the projection has applied the event at `position`, or fails
-   * with 503 PROJECTION_BEHIND after the configured bound.
+   * with 503 PROJECTION_BEHIND after the configured bound. Resolves with that
+   * event's log checkpoint (undefined without a position), which a replica's
+   * copy of the checkpoint is compared with.
    */
-  async waitFor(projection: string, position: number | undefined): Promise<void> {
-    if (position === undefined || position <= 0) return;
+  async waitFor(projection: string, position: number | undefined): Promise<LogCheckpoint | undefined> {
+    if (position === undefined || position <= 0) return undefined;
     const target = await this.store.checkpointAt(position);
     if (!target) {
       throw new AppError('PROJECTION_BEHIND', `No event at position ${position} has been committed yet`);
     }
-    if (this.covers(projection, target)) return;
+    if (this.covers(projection, target)) return target;
     await this.refreshKnown(projection);
-    if (this.covers(projection, target)) return;
+    if (this.covers(projection, target)) return target;
     await new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         projection,
@@ -169,6 +171,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
       }, this.config.readYourWritesTimeoutMs);
       this.waiters.add(waiter);
     });
+    return target;
   }
 
   private covers(projection: string, target: LogCheckpoint): boolean {

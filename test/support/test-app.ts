@@ -17,16 +17,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real AppModule on a fresh database of its own (migrations run by the app at start-up). */
+/**
+ * The real AppModule on a fresh database of its own (migrations run by the app at start-up),
+ * or on the one given. Under TEST_WITH_REPLICA=1 (npm run test:replica) the suite's server is a
+ * primary with a hot standby (see global-setup.ts), and the app reads from the standby's copy
+ * of its database, as DATABASE_REPLICA_URLS would have it.
+ */
 export async function startTestApp(
   overrides: Partial<AppConfig> = {},
-  options: { logDestination?: DestinationStream } = {},
+  options: { logDestination?: DestinationStream; database?: TestDatabase } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase({ migrate: false });
+  const database = options.database ?? (await createTestDatabase({ migrate: false }));
   const config = AppConfig.fromEnv({ NODE_ENV: 'test', STAFF_API_TOKEN: STAFF_TOKEN }).with({
     databaseUrl: database.url,
     // Suites fire many writes from one address; the limit has its own test.
     writeRateLimitPerMinute: 0,
+    ...suiteReplica(database.name),
     ...overrides,
   });
   const app = await createApp(config, { logger: false, logDestination: options.logDestination });
@@ -42,6 +48,16 @@ export async function startTestApp(
       await database.drop();
     },
   };
+}
+
+/** The suite's standby copy of `database`, when the suite runs with one (TEST_REPLICA_URL, set by global setup). */
+function suiteReplica(database: string): Partial<AppConfig> {
+  const replica = process.env.TEST_REPLICA_URL;
+  if (!replica) return {};
+  const url = new URL(replica);
+  url.pathname = `/${database}`;
+  // Checked often, so a database created a moment ago on the primary joins the rotation soon after start-up.
+  return { databaseReplicaUrls: [url.toString()], replicaCheckMs: 200 };
 }
 
 export const MARGHERITA_ORDER = {

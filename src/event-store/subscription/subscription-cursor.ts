@@ -1,5 +1,6 @@
 import type { Queryable } from '../../database/database.js';
 import { checkpointOf, type FeedEnvelope } from '../event-envelope.js';
+import type { EventLog } from '../event-log.js';
 import type { EventStore } from '../event-store.js';
 import { compareCheckpoints, type LogCheckpoint, type RecordedEvent } from '../event-types.js';
 
@@ -34,7 +35,8 @@ export interface SubscriptionCursor<P = unknown> {
  */
 export class LogCursor implements SubscriptionCursor<LogCheckpoint> {
   constructor(
-    private readonly store: EventStore,
+    /** The store, or anything that reads the log the same way (a live stream reads through ReadRouter, replica first). */
+    private readonly store: Pick<EventLog, 'readAll'>,
     private last: LogCheckpoint,
     private readonly options: { pageSize?: number; connection?: Queryable } = {},
   ) {}

@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { AppError } from '../../common/errors/app-error.js';
 import { Database } from '../../database/database.js';
-import { ProjectionsService } from '../../projections/projections.service.js';
+import { ReadRouter } from '../../projections/read-router.js';
 import { ANALYTICS } from '../read-models/analytics.projection.js';
 
 export interface AnalyticsSummary {
@@ -34,7 +34,7 @@ export class GetAnalyticsSummaryQuery extends Query<AnalyticsSummary> {
 export class GetAnalyticsSummaryHandler implements IQueryHandler<GetAnalyticsSummaryQuery> {
   constructor(
     private readonly db: Database,
-    private readonly projections: ProjectionsService,
+    private readonly reads: ReadRouter,
   ) {}
 
   async execute({ range, today }: GetAnalyticsSummaryQuery): Promise<AnalyticsSummary> {
@@ -43,21 +43,22 @@ export class GetAnalyticsSummaryHandler implements IQueryHandler<GetAnalyticsSum
     const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
     if (days < 1) throw AppError.validation(['from must not be after to']);
     if (days > MAX_DAYS) throw AppError.validation([`the range may span at most ${MAX_DAYS} days`]);
-    await this.projections.waitFor(ANALYTICS, range.minPosition);
-
-    const daily = await this.db.query<{
-      day: string;
-      orders: number;
-      confirmed: number;
-      cancelled: number;
-      paid_orders: number;
-      revenue_cents: string;
-    }>('SELECT * FROM analytics_daily WHERE day BETWEEN $1 AND $2 ORDER BY day', [from, to]);
-    const popular = await this.db.query<{ pizza_id: string; name: string; quantity: string }>(
-      `SELECT pizza_id, max(name) AS name, sum(quantity) AS quantity FROM analytics_pizzas
-        WHERE day BETWEEN $1 AND $2 GROUP BY pizza_id ORDER BY sum(quantity) DESC, pizza_id LIMIT 10`,
-      [from, to],
-    );
+    const { daily, popular } = await this.reads.readModel(ANALYTICS, range.minPosition, async (source) => ({
+      daily: await this.db.query<{
+        day: string;
+        orders: number;
+        confirmed: number;
+        cancelled: number;
+        paid_orders: number;
+        revenue_cents: string;
+      }>('SELECT * FROM analytics_daily WHERE day BETWEEN $1 AND $2 ORDER BY day', [from, to], source),
+      popular: await this.db.query<{ pizza_id: string; name: string; quantity: string }>(
+        `SELECT pizza_id, max(name) AS name, sum(quantity) AS quantity FROM analytics_pizzas
+          WHERE day BETWEEN $1 AND $2 GROUP BY pizza_id ORDER BY sum(quantity) DESC, pizza_id LIMIT 10`,
+        [from, to],
+        source,
+      ),
+    }));
     const byDay = new Map(daily.map((row) => [row.day, row]));
     const sum = (pick: (row: (typeof daily)[number]) => number) => daily.reduce((total, row) => total + pick(row), 0);
     const totalOrders = sum((r) => r.orders);

@@ -1,6 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { Database } from '../../database/database.js';
-import { ProjectionsService } from '../../projections/projections.service.js';
+import { ReadRouter } from '../../projections/read-router.js';
 import { KITCHEN_QUEUE, type KitchenQueueRow } from '../read-models/kitchen-queue.projection.js';
 import { toKitchenTicket } from './order-view.js';
 
@@ -16,13 +16,16 @@ export class GetKitchenQueueQuery extends Query<KitchenTicket[]> {
 export class GetKitchenQueueHandler implements IQueryHandler<GetKitchenQueueQuery> {
   constructor(
     private readonly db: Database,
-    private readonly projections: ProjectionsService,
+    private readonly reads: ReadRouter,
   ) {}
 
   async execute({ minPosition }: GetKitchenQueueQuery): Promise<KitchenTicket[]> {
-    await this.projections.waitFor(KITCHEN_QUEUE, minPosition);
-    const rows = await this.db.query<KitchenQueueRow>(
-      `SELECT * FROM kitchen_queue WHERE status IN ('CONFIRMED', 'COOKING') ORDER BY confirmed_at, order_id`,
+    const rows = await this.reads.readModel(KITCHEN_QUEUE, minPosition, (source) =>
+      this.db.query<KitchenQueueRow>(
+        `SELECT * FROM kitchen_queue WHERE status IN ('CONFIRMED', 'COOKING') ORDER BY confirmed_at, order_id`,
+        [],
+        source,
+      ),
     );
     return rows.map(toKitchenTicket);
   }

@@ -1,6 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { AppError } from '../../common/errors/app-error.js';
 import { EventStore } from '../../event-store/event-store.js';
+import { ReadRouter } from '../../projections/read-router.js';
 import { evolveOrderDetails, type OrderDetailsRow } from '../read-models/order-details.projection.js';
 import { isOrderId, orderStreamId } from '../order-stream.js';
 import { toOrderView } from './order-view.js';
@@ -23,11 +24,14 @@ export class GetOrderStateQuery extends Query<OrderView> {
  */
 @QueryHandler(GetOrderStateQuery)
 export class GetOrderStateHandler implements IQueryHandler<GetOrderStateQuery> {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly reads: ReadRouter,
+  ) {}
 
   async execute({ orderId, asOf }: GetOrderStateQuery): Promise<OrderView> {
     if (!isOrderId(orderId)) throw orderNotFound(orderId);
-    const events = await this.store.readStream(orderStreamId(orderId), { toTime: asOf });
+    const events = await this.reads.eventLog((source) => this.store.readStream(orderStreamId(orderId), { toTime: asOf }, source));
     if (events.length === 0) {
       throw new AppError('ORDER_NOT_FOUND', `Order ${orderId} did not exist at ${asOf.toISOString()}`);
     }

@@ -1,5 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EventStore } from '../../event-store/event-store.js';
+import { ReadRouter } from '../../projections/read-router.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { evolveOrderDetails, type OrderDetailsRow } from '../read-models/order-details.projection.js';
 import { isOrderId, orderStreamId } from '../order-stream.js';
@@ -25,14 +26,20 @@ export class GetOrderTimelineQuery extends Query<TimelineEntry[]> {
   }
 }
 
-/** Reads the order's stream itself, on purpose: a timeline is the history, not a read model. */
+/**
+ * Reads the order's stream itself, on purpose: a timeline is the history, not a
+ * read model. Current, from a replica as from the primary (see ReadRouter.eventLog).
+ */
 @QueryHandler(GetOrderTimelineQuery)
 export class GetOrderTimelineHandler implements IQueryHandler<GetOrderTimelineQuery> {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly reads: ReadRouter,
+  ) {}
 
   async execute({ orderId }: GetOrderTimelineQuery): Promise<TimelineEntry[]> {
     if (!isOrderId(orderId)) throw orderNotFound(orderId);
-    const events = await this.store.readStream(orderStreamId(orderId));
+    const events = await this.reads.eventLog((source) => this.store.readStream(orderStreamId(orderId), {}, source));
     if (events.length === 0) throw orderNotFound(orderId);
     let order: OrderDetailsRow | undefined;
     return events.map((recorded) => {

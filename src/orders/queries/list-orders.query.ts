@@ -3,7 +3,7 @@ import { AppError } from '../../common/errors/app-error.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Database } from '../../database/database.js';
 import { normalisePhoneNumber } from '../domain/phone-number.js';
-import { ProjectionsService } from '../../projections/projections.service.js';
+import { ReadRouter } from '../../projections/read-router.js';
 import { ORDER_DETAILS, phoneDigits, type OrderDetailsRow } from '../read-models/order-details.projection.js';
 import { isOrderId } from '../order-stream.js';
 import type { OrderView } from './dto/order-responses.dto.js';
@@ -25,13 +25,12 @@ export class ListOrdersQuery extends Query<OrderPage> {
 export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery> {
   constructor(
     private readonly db: Database,
-    private readonly projections: ProjectionsService,
+    private readonly reads: ReadRouter,
     private readonly config: AppConfig,
   ) {}
 
   async execute({ filter }: ListOrdersQuery): Promise<OrderPage> {
     const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
-    await this.projections.waitFor(ORDER_DETAILS, filter.minPosition);
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.statuses?.length === 1) {
@@ -54,10 +53,10 @@ export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery> {
     }
     params.push(filter.limit + 1);
     // Named: one prepared statement per shape of filter, so the common pages skip parse and plan.
-    const rows = await this.db.prepared<OrderDetailsRow>(
-      `SELECT * FROM order_details ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY placed_at DESC, order_id DESC LIMIT $${params.length}`,
-      params,
+    const sql = `SELECT * FROM order_details ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY placed_at DESC, order_id DESC LIMIT $${params.length}`;
+    const rows = await this.reads.readModel(ORDER_DETAILS, filter.minPosition, (source) =>
+      this.db.prepared<OrderDetailsRow>(sql, params, source),
     );
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
