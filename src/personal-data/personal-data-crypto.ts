@@ -1,0 +1,46 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+/** AES-256 keys, the master key included, are 32 random bytes. */
+export const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** A key or ciphertext that does not open: a wrong key, or altered bytes. Never carries key material. */
+export class SealBroken extends Error {
+  constructor(what: string) {
+    super(`${what} does not open: a wrong key, or the stored bytes were altered`);
+    this.name = 'SealBroken';
+  }
+}
+
+export function newKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+/**
+ * AES-256-GCM (node:crypto): `iv (12) || ciphertext || tag (16)`. The
+ * associated data binds a ciphertext to where it belongs (a key id, a field
+ * list), so it can not be moved to another row and still open.
+ */
+export function seal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  return Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+export function open(key: Buffer, sealed: Buffer, aad: string, what: string): Buffer {
+  if (sealed.length < IV_BYTES + TAG_BYTES) throw new SealBroken(what);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    throw new SealBroken(what);
+  }
+}
+
+export function hmac(key: Buffer, text: string): Buffer {
+  return createHmac('sha256', key).update(text, 'utf8').digest();
+}

@@ -1,0 +1,308 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Database } from '../database/database.js';
+import { EventDataCodec, type NewDataKey, type SealedData, type StoredData } from '../event-store/event-data-codec.js';
+import { hmac, newKey, open, seal } from './personal-data-crypto.js';
+
+/** What a reader gets in place of a personal field whose key was erased. */
+export const ERASED = '[erased]';
+
+/** Where the personal fields of a stored payload are kept, sealed, in place of the fields themselves. */
+export const SEALED_FIELD = '$personal';
+
+/** The fields of one payload shape (an event type at one stored schema version, or a snapshot type) that are personal. */
+export interface PersonalFields {
+  /** Dotted paths to the personal fields (customer.name, notes). A field that is null or absent holds nothing and stays as it is. */
+  readonly fields: readonly string[];
+  /** The customer's phone number in the payload: who the data belongs to. Event rules only. */
+  readonly customerPhone?: (data: never) => string;
+}
+
+interface SealedBox {
+  readonly key: string;
+  readonly fields: readonly string[];
+  readonly box: string;
+}
+
+/** The keyring row's decrypted contents: what the master key unlocks. */
+export interface Keyring {
+  /** Wraps every data key (AES-256-GCM). */
+  readonly keyringKey: Buffer;
+  /** Keys the blind index (HMAC-SHA256) of phone numbers. */
+  readonly indexKey: Buffer;
+}
+
+export interface PersonalDataOptions {
+  /** How long an unwrapped key is kept in memory: the backstop of an erasure another instance made (its feed evicts sooner). */
+  readonly cacheTtlMs: number;
+  readonly cacheMax?: number;
+  /** Normalises a phone number to E.164, or undefined when it is not one. */
+  readonly normalisePhone: (phone: string) => string | undefined;
+}
+
+const DEFAULT_CACHE_MAX = 50_000;
+
+interface CachedKey {
+  /** undefined: the key is gone (erased); a sealed payload under it reads as erased for good. */
+  readonly key: Buffer | undefined;
+  readonly until: number;
+}
+
+const LOAD_KEYS = 'SELECT key_id::text AS key_id, wrapped_key FROM personal_data_keys WHERE key_id = ANY($1::uuid[])';
+const STREAM_KEY = `SELECT key_id::text AS key_id, wrapped_key FROM personal_data_keys WHERE stream_id = $1
+  ORDER BY created_at, key_id LIMIT 1`;
+
+/**
+ * Crypto-shredding of the personal fields of events and snapshots. Each event
+ * that holds personal data gets a random data key of its own (its id is the
+ * event's id), generated in-process, wrapped by the keyring key and stored in
+ * personal_data_keys by the statement that appends the event: no extra round
+ * trip and no lookup on the hot path. The key row carries the customer's
+ * blind index (HMAC of the normalised phone number), so "the customer's key"
+ * is every key with that index, and erasure deletes them all.
+ *
+ * On append the personal fields leave the payload for one AES-256-GCM
+ * ciphertext under `$personal`; on read they come back, or, when the key is
+ * gone, as "[erased]". Keys are loaded for a page of rows in one query and
+ * kept unwrapped in a bounded cache with a TTL.
+ */
+export class PersonalData extends EventDataCodec {
+  private readonly eventRules = new Map<string, PersonalFields>();
+  private readonly snapshotRules = new Map<string, PersonalFields>();
+  private readonly typesWithRules = new Set<string>();
+  private readonly cache = new Map<string, CachedKey>();
+  private readonly cacheMax: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly keyring: Keyring,
+    private readonly options: PersonalDataOptions,
+  ) {
+    super();
+    this.cacheMax = options.cacheMax ?? DEFAULT_CACHE_MAX;
+  }
+
+  /** Declares which fields of an event type, at a stored schema version, are personal. */
+  registerEvent(type: string, schemaVersion: number, rule: PersonalFields): void {
+    if (!rule.customerPhone) throw new Error(`The personal fields of ${type} v${schemaVersion} need customerPhone`);
+    this.eventRules.set(`${type}@${schemaVersion}`, rule);
+    this.typesWithRules.add(type);
+  }
+
+  registerSnapshot(type: string, schemaVersion: number, rule: PersonalFields): void {
+    this.snapshotRules.set(`${type}@${schemaVersion}`, rule);
+  }
+
+  mayHoldPersonalData(type: string): boolean {
+    return this.typesWithRules.has(type);
+  }
+
+  /** The blind index of a customer: HMAC-SHA256 of the normalised phone number (its digits when it does not normalise). */
+  customerIndex(phone: string): Buffer {
+    return hmac(this.keyring.indexKey, `customer:${this.options.normalisePhone(phone) ?? digitsOf(phone)}`);
+  }
+
+  /** The blind index of a phone number's last four digits: narrows a search by trailing digits without storing them. */
+  suffixIndex(digits: string): Buffer {
+    return hmac(this.keyring.indexKey, `last4:${digits.slice(-4)}`);
+  }
+
+  /** The last four digits of a phone number as stored (E.164), for suffixIndex. */
+  phoneSuffix(phone: string): string {
+    return digitsOf(this.options.normalisePhone(phone) ?? phone).slice(-4);
+  }
+
+  seal(_streamId: string, eventId: string, type: string, schemaVersion: number, data: unknown): SealedData {
+    const rule = this.eventRules.get(`${type}@${schemaVersion}`);
+    if (!rule) return { json: JSON.stringify(data) };
+    const picked = pick(data, rule.fields);
+    if (!picked) return { json: JSON.stringify(data) };
+    const key = newKey();
+    const box = seal(key, Buffer.from(JSON.stringify(picked.values)), boxAad(eventId, picked.fields)).toString('base64');
+    const customerIndex = this.customerIndex((rule.customerPhone as (data: unknown) => string)(data));
+    const sealedKey: NewDataKey = { keyId: eventId, customerIndex, wrappedKey: this.wrap(eventId, key) };
+    this.remember(eventId, key);
+    const stored = { ...(picked.rest as object), [SEALED_FIELD]: { key: eventId, fields: picked.fields, box } satisfies SealedBox };
+    return { json: JSON.stringify(stored), key: sealedKey };
+  }
+
+  /** Wraps a data key under the keyring key, bound to its id. */
+  wrap(keyId: string, key: Buffer): Buffer {
+    return seal(this.keyring.keyringKey, key, `data-key:${keyId}`);
+  }
+
+  async open(rows: readonly StoredData[]): Promise<void> {
+    let wanted: string[] | undefined;
+    for (const row of rows) {
+      const sealed = sealedBoxOf(row.data);
+      if (sealed && !this.cached(sealed.key)) (wanted ??= []).push(sealed.key);
+    }
+    if (wanted) await this.loadKeys(wanted);
+    for (const row of rows) {
+      const sealed = sealedBoxOf(row.data);
+      if (sealed) row.data = this.openBox(row.data as Record<string, unknown>, sealed, this.cached(sealed.key)?.key);
+    }
+  }
+
+  async sealSnapshot(streamId: string, type: string, schemaVersion: number, state: unknown): Promise<string> {
+    const rule = this.snapshotRules.get(`${type}@${schemaVersion}`);
+    const picked = rule && pick(state, rule.fields);
+    if (!picked) return JSON.stringify(state);
+    const [row] = await this.db.query<{ key_id: string; wrapped_key: Buffer }>(STREAM_KEY, [streamId]);
+    if (!row) {
+      // No key (erased, or never had one): the snapshot keeps no personal data at all.
+      return JSON.stringify(erasedCopy(picked.rest, picked.fields));
+    }
+    const key = this.unwrapAndRemember(row.key_id, row.wrapped_key);
+    const box = seal(key, Buffer.from(JSON.stringify(picked.values)), boxAad(`snapshot:${row.key_id}`, picked.fields)).toString('base64');
+    return JSON.stringify({ ...(picked.rest as object), [SEALED_FIELD]: { key: row.key_id, fields: picked.fields, box } });
+  }
+
+  async openSnapshot(_type: string, _schemaVersion: number, state: unknown): Promise<unknown> {
+    const sealed = sealedBoxOf(state);
+    if (!sealed) return state;
+    if (!this.cached(sealed.key)) await this.loadKeys([sealed.key]);
+    return this.openBox(state as Record<string, unknown>, sealed, this.cached(sealed.key)?.key, 'snapshot:');
+  }
+
+  async keyGone(keyId: string): Promise<boolean> {
+    if (!this.cached(keyId)) await this.loadKeys([keyId]);
+    return this.cached(keyId)?.key === undefined;
+  }
+
+  /** Forgets erased keys at once: what every instance does when its feed delivers CustomerDataErased. */
+  evict(keyIds: readonly string[]): void {
+    const until = Date.now() + 365 * 24 * 3_600_000;
+    for (const keyId of keyIds) this.cache.set(keyId, { key: undefined, until });
+    this.trim();
+  }
+
+  private openBox(data: Record<string, unknown>, sealed: SealedBox, key: Buffer | undefined, aadPrefix = ''): Record<string, unknown> {
+    const { [SEALED_FIELD]: _, ...rest } = data;
+    if (!key) return erasedCopy(rest, sealed.fields) as Record<string, unknown>;
+    const values = JSON.parse(
+      open(key, Buffer.from(sealed.box, 'base64'), boxAad(`${aadPrefix}${sealed.key}`, sealed.fields), 'personal data').toString('utf8'),
+    ) as unknown[];
+    return put(rest, sealed.fields, values) as Record<string, unknown>;
+  }
+
+  private cached(keyId: string): CachedKey | undefined {
+    const entry = this.cache.get(keyId);
+    if (!entry) return undefined;
+    if (entry.until < Date.now()) {
+      this.cache.delete(keyId);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private async loadKeys(keyIds: readonly string[]): Promise<void> {
+    const unique = [...new Set(keyIds)];
+    const rows = await this.db.prepared<{ key_id: string; wrapped_key: Buffer }>(LOAD_KEYS, [unique]);
+    const found = new Set<string>();
+    for (const row of rows) {
+      this.unwrapAndRemember(row.key_id, row.wrapped_key);
+      found.add(row.key_id);
+    }
+    const missing = unique.filter((id) => !found.has(id));
+    // A key that is not there for a sealed payload is gone for good: keys are only ever created with their event.
+    if (missing.length > 0) this.evict(missing);
+  }
+
+  private unwrapAndRemember(keyId: string, wrapped: Buffer): Buffer {
+    const key = open(this.keyring.keyringKey, wrapped, `data-key:${keyId}`, `data key ${keyId}`);
+    this.remember(keyId, key);
+    return key;
+  }
+
+  private remember(keyId: string, key: Buffer): void {
+    this.cache.delete(keyId);
+    this.cache.set(keyId, { key, until: Date.now() + this.options.cacheTtlMs });
+    this.trim();
+  }
+
+  private trim(): void {
+    // A Map iterates in insertion order: the first entries are the oldest.
+    while (this.cache.size > this.cacheMax) this.cache.delete(this.cache.keys().next().value as string);
+  }
+}
+
+/** The associated data of a sealed box: its key's id and the fields it holds, so it opens nowhere else. */
+function boxAad(keyId: string, fields: readonly string[]): string {
+  return `personal-data:v1:${keyId}:${fields.join(',')}`;
+}
+
+function digitsOf(text: string): string {
+  return text.replace(/\D/g, '');
+}
+
+function sealedBoxOf(data: unknown): SealedBox | undefined {
+  if (data === null || typeof data !== 'object') return undefined;
+  const sealed = (data as Record<string, unknown>)[SEALED_FIELD];
+  return sealed && typeof sealed === 'object' ? (sealed as SealedBox) : undefined;
+}
+
+/**
+ * The values of the fields that hold something (not null, not absent), in
+ * order, and the payload without them: each object on a field's path copied,
+ * the rest shared.
+ */
+function pick(data: unknown, paths: readonly string[]): { fields: string[]; values: unknown[]; rest: unknown } | undefined {
+  const fields: string[] = [];
+  const values: unknown[] = [];
+  let rest = data;
+  for (const path of paths) {
+    const value = get(rest, path);
+    if (value === undefined || value === null) continue;
+    fields.push(path);
+    values.push(value);
+    rest = without(rest, path.split('.'));
+  }
+  return fields.length === 0 ? undefined : { fields, values, rest };
+}
+
+function get(data: unknown, path: string): unknown {
+  let current = data;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+function without(data: unknown, parts: readonly string[]): unknown {
+  if (data === null || typeof data !== 'object') return data;
+  const copy = { ...(data as Record<string, unknown>) };
+  const [head, ...tail] = parts;
+  if (tail.length === 0) delete copy[head];
+  else copy[head] = without(copy[head], tail);
+  return copy;
+}
+
+function put(data: unknown, paths: readonly string[], values: readonly unknown[]): unknown {
+  let result = data;
+  paths.forEach((path, i) => {
+    result = withValue(result, path.split('.'), values[i]);
+  });
+  return result;
+}
+
+function withValue(data: unknown, parts: readonly string[], value: unknown): unknown {
+  const copy = { ...((data ?? {}) as Record<string, unknown>) };
+  const [head, ...tail] = parts;
+  copy[head] = tail.length === 0 ? value : withValue(copy[head], tail, value);
+  return copy;
+}
+
+/** The payload with each of the fields set to the erased marker. */
+export function erasedCopy(data: unknown, fields: readonly string[]): unknown {
+  return put(
+    data,
+    fields,
+    fields.map(() => ERASED),
+  );
+}
+
+/** Whether two key checks are the same bytes, in constant time. */
+export function sameCheck(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
