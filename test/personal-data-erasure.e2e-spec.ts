@@ -143,9 +143,48 @@ describe('Personal data: crypto-shredding and erasure (e2e)', () => {
     expect(receiver.requests[0].body.data.customer.name).toBe(customer.name);
     const res = await erase(customer.phone);
     expect(res.body.erasedOrders).toBe(1);
+    // One attempt may have been on its way as the erasure committed; the one after it was built after.
+    const seen = receiver.requests.length;
+    await waitUntil(() => receiver.requests.length >= seen + 2, { what: 'two more failing attempts' });
+    expect(receiver.requests[seen + 1].body.data.customer.name).toBe(ERASED);
     receiver.release();
     await waitUntil(() => receiver.accepted.length === 1, { what: 'the retried delivery accepted' });
     expect(receiver.accepted[0].body.data.customer).toEqual({ name: ERASED, phone: ERASED, address: ERASED });
     expect(receiver.accepted[0].body.data.notes).toBe(ERASED);
+  });
+
+  it('exports everything held about a customer as one JSON document, and nothing once they are erased', async () => {
+    const customer = uniqueCustomer('exported');
+    const written = await customerWithOrders(t, customer);
+    const exported = await t.http().get('/admin/customers/export').query({ phone: customer.typedPhone }).set(t.staff);
+    expect(exported.status).toBe(200);
+    expect(exported.body).toMatchObject({ phone: customer.phone, exportedAt: expect.any(String) });
+    expect(exported.body.streams.map((s: { streamId: string }) => s.streamId).sort()).toEqual(
+      written.map((w) => `order-${w.orderId}`).sort(),
+    );
+    const delivered = exported.body.streams.find((s: { streamId: string }) => s.streamId === `order-${written[1].orderId}`);
+    expect(delivered.events.map((e: { type: string }) => e.type)).toEqual([
+      'OrderPlaced',
+      'OrderConfirmed',
+      'PaymentReceived',
+      'OrderReady',
+      'OrderDispatched',
+      'OrderDelivered',
+    ]);
+    expect(delivered.events[0]).toMatchObject({
+      data: { customer: { name: customer.name, phone: customer.phone, address: customer.address }, notes: customer.notes },
+      occurredAt: expect.any(String),
+      metadata: expect.any(Object),
+    });
+    expect(delivered.keptSince).toEqual(expect.any(String));
+
+    const counter = await hire(t, 'Marta', 'counter');
+    expectError(await t.http().get('/admin/customers/export').query({ phone: customer.phone }).set(counter.auth), 403, 'ROLE_NOT_ALLOWED');
+    expectValidationError(await t.http().get('/admin/customers/export').query({ phone: 'abc' }).set(t.staff), /phone/);
+    expectValidationError(await t.http().get('/admin/customers/export').set(t.staff), /phone/);
+
+    await erase(customer.phone);
+    const after = await t.http().get('/admin/customers/export').query({ phone: customer.phone }).set(t.staff);
+    expect(after.body.streams).toEqual([]);
   });
 });
