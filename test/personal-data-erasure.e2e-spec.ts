@@ -187,4 +187,18 @@ describe('Personal data: crypto-shredding and erasure (e2e)', () => {
     const after = await t.http().get('/admin/customers/export').query({ phone: customer.phone }).set(t.staff);
     expect(after.body.streams).toEqual([]);
   });
+
+  it('ignores Idempotency-Key on an erasure, so no fingerprint of the phone number is stored', async () => {
+    const customer = uniqueCustomer('nokey');
+    await place(t, orderFor(customer));
+    const res = await t
+      .http()
+      .post('/admin/customers/erase')
+      .set(t.staff)
+      .set('Idempotency-Key', 'erase-once')
+      .send({ phone: customer.phone });
+    expect(res.body.erasedOrders).toBe(1);
+    const rows = await t.app.get(Database).query("SELECT key FROM idempotency_keys WHERE key LIKE '%erase-once%'");
+    expect(rows).toEqual([]);
+  });
 });

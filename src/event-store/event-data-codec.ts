@@ -31,8 +31,8 @@ export abstract class EventDataCodec {
   abstract seal(streamId: string, eventId: string, type: string, schemaVersion: number, data: unknown): SealedData;
   /** Replaces each row's stored data, in place, by what readers receive: one query at most for the keys of the page. */
   abstract open(rows: readonly StoredData[]): Promise<void>;
-  /** A snapshot's state as it is stored (JSON text). */
-  abstract sealSnapshot(streamId: string, type: string, schemaVersion: number, state: unknown): Promise<string>;
+  /** A snapshot's state as it is stored (JSON text); undefined: keep no snapshot (its personal data has no key to be sealed under). */
+  abstract sealSnapshot(streamId: string, type: string, schemaVersion: number, state: unknown): Promise<string | undefined>;
   /** A stored snapshot's state as its reader receives it. */
   abstract openSnapshot(type: string, schemaVersion: number, state: unknown): Promise<unknown>;
   /** Whether events of this type may hold personal data, so that a copy held in memory can go stale when it is erased. */
@@ -51,7 +51,7 @@ export class PlainEventData extends EventDataCodec {
     return Promise.resolve();
   }
 
-  sealSnapshot(_streamId: string, _type: string, _schemaVersion: number, state: unknown): Promise<string> {
+  sealSnapshot(_streamId: string, _type: string, _schemaVersion: number, state: unknown): Promise<string | undefined> {
     return Promise.resolve(JSON.stringify(state));
   }
 

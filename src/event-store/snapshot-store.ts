@@ -63,6 +63,8 @@ export class SnapshotStore {
 
   /** Keeps only the newest snapshot of a stream; an older one never overwrites it. */
   async writeSnapshot(snapshot: Snapshot): Promise<void> {
+    const state = await this.codec.sealSnapshot(snapshot.streamId, snapshot.type, snapshot.schemaVersion, snapshot.state);
+    if (state === undefined) return;
     await this.db.query(
       `INSERT INTO snapshots (stream_id, version, type, schema_version, state)
        VALUES ($1, $2, $3, $4, $5::jsonb)
@@ -70,13 +72,7 @@ export class SnapshotStore {
          SET version = excluded.version, type = excluded.type, schema_version = excluded.schema_version,
              state = excluded.state, created_at = now()
        WHERE snapshots.version < excluded.version OR snapshots.schema_version <> excluded.schema_version`,
-      [
-        snapshot.streamId,
-        snapshot.version,
-        snapshot.type,
-        snapshot.schemaVersion,
-        await this.codec.sealSnapshot(snapshot.streamId, snapshot.type, snapshot.schemaVersion, snapshot.state),
-      ],
+      [snapshot.streamId, snapshot.version, snapshot.type, snapshot.schemaVersion, state],
     );
   }
 }

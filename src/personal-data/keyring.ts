@@ -43,7 +43,8 @@ export async function openKeyring(db: Database, masterKey: Buffer, source = 'PII
   let [row] = await db.query<KeyringRow>(SELECT);
   if (!row) {
     await db.query(
-      `INSERT INTO personal_data_keyring (id, key_check, wrapped_keyring_key, wrapped_index_key) VALUES (1, $1, $2, $3)
+      `INSERT INTO personal_data_keyring (id, key_check, wrapped_keyring_key, wrapped_index_key, legacy_through)
+       VALUES (1, $1, $2, $3, (SELECT coalesce(max(position), 0) FROM events))
        ON CONFLICT (id) DO NOTHING`,
       [keyCheckOf(masterKey), seal(masterKey, newKey(), KEYRING_KEY_AAD), seal(masterKey, newKey(), INDEX_KEY_AAD)],
     );

@@ -8,6 +8,7 @@ import { CustomerErasure } from './customer-erasure.js';
 import { CustomerExporter } from './customer-export.js';
 import { CustomersAdminController } from './customers-admin.controller.js';
 import { ErasureListener } from './erasure-listener.js';
+import { ExistingEventsSealer } from './existing-events-sealer.js';
 import { openKeyring } from './keyring.js';
 import { loadMasterKey } from './master-key.js';
 import { CUSTOMER_DATA_ERASED_SCHEMAS, CustomerDataErased } from './personal-data-events.js';
@@ -43,8 +44,9 @@ export async function personalDataFor(db: Database, config: AppConfig): Promise<
     CustomerExporter,
     ErasureListener,
     RetentionTask,
+    ExistingEventsSealer,
   ],
-  exports: [PersonalData, EventDataCodec, CustomerErasure, CustomerExporter],
+  exports: [PersonalData, EventDataCodec, CustomerErasure, CustomerExporter, RetentionTask, ExistingEventsSealer],
 })
 export class PersonalDataModule implements OnModuleInit {
   constructor(private readonly registry: EventRegistry) {}

@@ -92,6 +92,16 @@ export class PersonalData extends EventDataCodec {
     this.snapshotRules.set(`${type}@${schemaVersion}`, rule);
   }
 
+  /** Whether a payload of this type and stored version has personal fields to seal. */
+  hasRule(type: string, schemaVersion: number): boolean {
+    return this.eventRules.has(`${type}@${schemaVersion}`);
+  }
+
+  /** Whether stored data is sealed already. */
+  isSealed(data: unknown): boolean {
+    return sealedBoxOf(data) !== undefined;
+  }
+
   mayHoldPersonalData(type: string): boolean {
     return this.typesWithRules.has(type);
   }
@@ -131,27 +141,31 @@ export class PersonalData extends EventDataCodec {
   }
 
   async open(rows: readonly StoredData[]): Promise<void> {
+    // The keys are taken once for the page: an entry that expires while the missing ones load is still the one used.
+    const keys = new Map<string, Buffer | undefined>();
     let wanted: string[] | undefined;
     for (const row of rows) {
       const sealed = sealedBoxOf(row.data);
-      if (sealed && !this.cached(sealed.key)) (wanted ??= []).push(sealed.key);
+      if (!sealed || keys.has(sealed.key)) continue;
+      const entry = this.cached(sealed.key);
+      if (entry) keys.set(sealed.key, entry.key);
+      else (wanted ??= []).push(sealed.key);
     }
-    if (wanted) await this.loadKeys(wanted);
+    if (wanted) for (const [id, key] of await this.loadKeys(wanted)) keys.set(id, key);
     for (const row of rows) {
       const sealed = sealedBoxOf(row.data);
-      if (sealed) row.data = this.openBox(row.data as Record<string, unknown>, sealed, this.cached(sealed.key)?.key);
+      if (sealed) row.data = this.openBox(row.data as Record<string, unknown>, sealed, keys.get(sealed.key));
     }
   }
 
-  async sealSnapshot(streamId: string, type: string, schemaVersion: number, state: unknown): Promise<string> {
+  async sealSnapshot(streamId: string, type: string, schemaVersion: number, state: unknown): Promise<string | undefined> {
     const rule = this.snapshotRules.get(`${type}@${schemaVersion}`);
     const picked = rule && pick(state, rule.fields);
     if (!picked) return JSON.stringify(state);
     const [row] = await this.db.query<{ key_id: string; wrapped_key: Buffer }>(STREAM_KEY, [streamId]);
-    if (!row) {
-      // No key (erased, or never had one): the snapshot keeps no personal data at all.
-      return JSON.stringify(erasedCopy(picked.rest, picked.fields));
-    }
+    // No key: the customer was erased, or the stream predates sealing and is not sealed yet. Either way
+    // its personal data has nothing to be sealed under, so no snapshot is kept (a snapshot is only a cache).
+    if (!row) return undefined;
     const key = this.unwrapAndRemember(row.key_id, row.wrapped_key);
     const box = seal(key, Buffer.from(JSON.stringify(picked.values)), boxAad(`snapshot:${row.key_id}`, picked.fields)).toString('base64');
     return JSON.stringify({ ...(picked.rest as object), [SEALED_FIELD]: { key: row.key_id, fields: picked.fields, box } });
@@ -160,13 +174,18 @@ export class PersonalData extends EventDataCodec {
   async openSnapshot(_type: string, _schemaVersion: number, state: unknown): Promise<unknown> {
     const sealed = sealedBoxOf(state);
     if (!sealed) return state;
-    if (!this.cached(sealed.key)) await this.loadKeys([sealed.key]);
-    return this.openBox(state as Record<string, unknown>, sealed, this.cached(sealed.key)?.key, 'snapshot:');
+    return this.openBox(state as Record<string, unknown>, sealed, await this.keyOf(sealed.key), 'snapshot:');
   }
 
   async keyGone(keyId: string): Promise<boolean> {
-    if (!this.cached(keyId)) await this.loadKeys([keyId]);
-    return this.cached(keyId)?.key === undefined;
+    return (await this.keyOf(keyId)) === undefined;
+  }
+
+  /** The unwrapped key, from the cache or the database; undefined when it is gone. */
+  private async keyOf(keyId: string): Promise<Buffer | undefined> {
+    const entry = this.cached(keyId);
+    if (entry) return entry.key;
+    return (await this.loadKeys([keyId])).get(keyId);
   }
 
   /** Forgets erased keys at once: what every instance does when its feed delivers CustomerDataErased. */
@@ -195,17 +214,17 @@ export class PersonalData extends EventDataCodec {
     return entry;
   }
 
-  private async loadKeys(keyIds: readonly string[]): Promise<void> {
+  /** Loads keys from the database into the cache, and answers them: undefined for a key that is gone. */
+  private async loadKeys(keyIds: readonly string[]): Promise<Map<string, Buffer | undefined>> {
     const unique = [...new Set(keyIds)];
     const rows = await this.db.prepared<{ key_id: string; wrapped_key: Buffer }>(LOAD_KEYS, [unique]);
-    const found = new Set<string>();
-    for (const row of rows) {
-      this.unwrapAndRemember(row.key_id, row.wrapped_key);
-      found.add(row.key_id);
-    }
-    const missing = unique.filter((id) => !found.has(id));
+    const loaded = new Map<string, Buffer | undefined>();
+    for (const row of rows) loaded.set(row.key_id, this.unwrapAndRemember(row.key_id, row.wrapped_key));
+    const missing = unique.filter((id) => !loaded.has(id));
     // A key that is not there for a sealed payload is gone for good: keys are only ever created with their event.
     if (missing.length > 0) this.evict(missing);
+    for (const id of missing) loaded.set(id, undefined);
+    return loaded;
   }
 
   private unwrapAndRemember(keyId: string, wrapped: Buffer): Buffer {

@@ -9,6 +9,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * customer's blind index: erasure deletes a customer's rows, and what they
  * opened reads as "[erased]" from then on.
  *
+ * legacy_through is the head of the log when the keyring was made: events up
+ * to it were written before sealing and may hold personal fields in the clear;
+ * sealed_through is how far the in-place sealing of those events has come
+ * (ExistingEventsSealer), so that it resumes there.
+ *
  * The staff search by phone moves from plain digits to blind indexes (an HMAC
  * of the whole number and of its last four digits): order_details loses
  * phone_digits, and is emptied for its projection to fill again from the log
@@ -26,6 +31,8 @@ export class CreatePersonalDataKeys1763800040000 implements MigrationInterface {
         key_check            bytea       NOT NULL,
         wrapped_keyring_key  bytea       NOT NULL,
         wrapped_index_key    bytea       NOT NULL,
+        legacy_through       bigint      NOT NULL DEFAULT 0,
+        sealed_through       bigint      NOT NULL DEFAULT 0,
         created_at           timestamptz NOT NULL DEFAULT now(),
         rotated_at           timestamptz
       )`);

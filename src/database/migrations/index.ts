@@ -10,6 +10,7 @@ import { WebhookSecretRotation1763800016000 } from './1763800016000-webhook-secr
 import { CreateStaffAccounts1763800020000 } from './1763800020000-create-staff-accounts.js';
 import { CreateStaffSessions1763800030000 } from './1763800030000-create-staff-sessions.js';
 import { CreatePersonalDataKeys1763800040000 } from './1763800040000-create-personal-data-keys.js';
+import { EventsAppendOnly1763800041000 } from './1763800041000-events-append-only.js';
 
 /** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   CreateStaffAccounts1763800020000,
   CreateStaffSessions1763800030000,
   CreatePersonalDataKeys1763800040000,
+  EventsAppendOnly1763800041000,
 ];
