@@ -5,7 +5,8 @@ import { rotateMasterKey } from '../src/personal-data/keyring.js';
 import { orderFor, uniqueCustomer } from './support/personal-data-helpers.js';
 import { place, readOrder } from './support/read-helpers.js';
 import { startSibling } from './support/sibling-app.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { distFile, spawnNode } from './support/spawned-process.js';
+import { STAFF_TOKEN, startTestApp, type TestApp } from './support/test-app.js';
 
 const KEY_A = Buffer.alloc(32, 0xa1);
 const KEY_B = Buffer.alloc(32, 0xb2);
@@ -52,6 +53,20 @@ describe('Personal data: the master key (e2e)', () => {
     await expect(createApp(t.config.with({ piiMasterKey: KEY_B }), { logger: false })).rejects.toThrow(
       /PII_MASTER_KEY is not the master key this database's personal data is wrapped with .*Refusing to start rather than read every customer as erased/,
     );
+    // The process stops with that message, and exit code 1.
+    const app = spawnNode(distFile('main.js'), [], {
+      NODE_ENV: 'test',
+      DATABASE_URL: t.config.databaseUrl!,
+      STAFF_API_TOKEN: STAFF_TOKEN,
+      PII_MASTER_KEY: KEY_B.toString('base64'),
+      HOST: '127.0.0.1',
+      PORT: '0',
+    });
+    expect((await app.exit(30_000)).code).toBe(1);
+    expect(app.stderr.join('\n')).toMatch(
+      /Pizzeria failed to start: PII_MASTER_KEY is not the master key this database's personal data is wrapped with/,
+    );
+    expect(app.stderr.join('\n')).not.toContain(KEY_B.toString('base64'));
     // Nothing was harmed: the right key still reads the customer.
     expect((await readOrder(t, written.orderId, written.position)).customer.name).toMatch(/^Zoë/);
   });

@@ -23,12 +23,10 @@ const PLACED = {
   notes: 'ring twice',
 };
 
+const KEYRING = { keyringKey: newKey(), indexKey: newKey() };
+
 function personalData(db: Database, cacheTtlMs = 60_000) {
-  const pd = new PersonalData(
-    db,
-    { keyringKey: newKey(), indexKey: newKey() },
-    { cacheTtlMs, normalisePhone: (p) => p.replace(/[ -]/g, '') },
-  );
+  const pd = new PersonalData(db, KEYRING, { cacheTtlMs, normalisePhone: (p) => p.replace(/[ -]/g, '') });
   pd.registerEvent('OrderPlaced', 2, {
     fields: ['customer.name', 'customer.phone', 'customer.address', 'notes'],
     customerPhone: (data: typeof PLACED) => data.customer.phone,
@@ -54,7 +52,7 @@ describe('PersonalData', () => {
     fake.keys.set('e-1', sealed.key!.wrappedKey);
     const row = { type: 'OrderPlaced', schema_version: 2, data: stored };
     // A fresh instance (nothing cached) reads the key from the database.
-    const other = new PersonalData(fake.db, (pd as unknown as { keyring: never }).keyring, { cacheTtlMs: 1000, normalisePhone: (p) => p });
+    const other = new PersonalData(fake.db, KEYRING, { cacheTtlMs: 1000, normalisePhone: (p) => p });
     await other.open([row]);
     expect(row.data).toEqual(PLACED);
   });
