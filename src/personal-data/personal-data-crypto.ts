@@ -24,8 +24,9 @@ function random(bytes: number): Buffer {
     randomFillSync(pool);
     offset = 0;
   }
-  // A copy: the pool is refilled in place.
-  const out = Buffer.from(pool.subarray(offset, offset + bytes));
+  // A copy of its own (not a slice of Node's allocation pool): the pool here is refilled in place.
+  const out = Buffer.alloc(bytes);
+  pool.copy(out, 0, offset, offset + bytes);
   pool.fill(0, offset, offset + bytes);
   offset += bytes;
   return out;

@@ -79,7 +79,7 @@ describe('PersonalData', () => {
     fake.keys.set('e-a', cached.key!.wrappedKey);
     fake.keys.set('e-b', loaded.key!.wrappedKey);
     // e-b is not cached: its load takes longer than e-a has left to live.
-    (pd as unknown as { cache: Map<string, unknown> }).cache.delete('e-b');
+    (pd as unknown as { recent: Map<string, unknown> }).recent.delete('e-b');
     const rows = [cached, loaded].map((s) => ({ type: 'OrderPlaced', schema_version: 2, data: JSON.parse(s.json) }));
     await pd.open(rows);
     expect(rows.map((row) => row.data)).toEqual([PLACED, PLACED]);

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Database } from '../database/database.js';
 import { EventDataCodec, type NewDataKey, type SealedData, type StoredData } from '../event-store/event-data-codec.js';
+import type { KeyObject } from 'node:crypto';
 import { hmac, keyObject, newKey, open, seal, type Key } from './personal-data-crypto.js';
 
 /** What a reader gets in place of a personal field whose key was erased. */
@@ -42,8 +43,12 @@ export interface PersonalDataOptions {
 const DEFAULT_CACHE_MAX = 50_000;
 
 interface CachedKey {
-  /** undefined: the key is gone (erased); a sealed payload under it reads as erased for good. */
-  readonly key: Buffer | undefined;
+  /**
+   * The key as a KeyObject: node:crypto would turn a Buffer into one on every use, and a small
+   * Buffer (a slice of Node's 8 KiB allocation pool) would keep its whole slab alive in the cache.
+   * undefined: the key is gone (erased); a sealed payload under it reads as erased for good.
+   */
+  readonly key: KeyObject | undefined;
   readonly until: number;
 }
 
@@ -69,7 +74,10 @@ export class PersonalData extends EventDataCodec {
   private readonly eventRules = new Map<string, PersonalFields>();
   private readonly snapshotRules = new Map<string, PersonalFields>();
   private readonly typesWithRules = new Set<string>();
-  private readonly cache = new Map<string, CachedKey>();
+  // Two generations: entries go into `recent`; when it holds half the bound it becomes `older`
+  // and the one before is dropped whole. O(1) per key, with no walk over a Map's deleted slots.
+  private recent = new Map<string, CachedKey>();
+  private older = new Map<string, CachedKey>();
   private readonly cacheMax: number;
   private readonly keyringKey: Key;
   private readonly indexKey: Key;
@@ -130,10 +138,12 @@ export class PersonalData extends EventDataCodec {
     if (!rule) return { json: JSON.stringify(data) };
     const picked = pick(data, rule.fields);
     if (!picked) return { json: JSON.stringify(data) };
-    const key = newKey();
+    const raw = newKey();
+    const key = keyObject(raw);
     const box = seal(key, Buffer.from(JSON.stringify(picked.values)), boxAad(eventId, picked.fields)).toString('base64');
     const customerIndex = this.customerIndex((rule.customerPhone as (data: unknown) => string)(data));
-    const sealedKey: NewDataKey = { keyId: eventId, customerIndex, wrappedKey: this.wrap(eventId, key) };
+    const sealedKey: NewDataKey = { keyId: eventId, customerIndex, wrappedKey: this.wrap(eventId, raw) };
+    raw.fill(0);
     this.remember(eventId, key);
     const stored = { ...(picked.rest as object), [SEALED_FIELD]: { key: eventId, fields: picked.fields, box } satisfies SealedBox };
     return { json: JSON.stringify(stored), key: sealedKey };
@@ -146,7 +156,7 @@ export class PersonalData extends EventDataCodec {
 
   async open(rows: readonly StoredData[]): Promise<void> {
     // The keys are taken once for the page: an entry that expires while the missing ones load is still the one used.
-    const keys = new Map<string, Buffer | undefined>();
+    const keys = new Map<string, KeyObject | undefined>();
     let wanted: string[] | undefined;
     for (const row of rows) {
       const sealed = sealedBoxOf(row.data);
@@ -186,7 +196,7 @@ export class PersonalData extends EventDataCodec {
   }
 
   /** The unwrapped key, from the cache or the database; undefined when it is gone. */
-  private async keyOf(keyId: string): Promise<Buffer | undefined> {
+  private async keyOf(keyId: string): Promise<KeyObject | undefined> {
     const entry = this.cached(keyId);
     if (entry) return entry.key;
     return (await this.loadKeys([keyId])).get(keyId);
@@ -195,11 +205,10 @@ export class PersonalData extends EventDataCodec {
   /** Forgets erased keys at once: what every instance does when its feed delivers CustomerDataErased. */
   evict(keyIds: readonly string[]): void {
     const until = Date.now() + 365 * 24 * 3_600_000;
-    for (const keyId of keyIds) this.cache.set(keyId, { key: undefined, until });
-    this.trim();
+    for (const keyId of keyIds) this.put(keyId, { key: undefined, until });
   }
 
-  private openBox(data: Record<string, unknown>, sealed: SealedBox, key: Buffer | undefined, aadPrefix = ''): Record<string, unknown> {
+  private openBox(data: Record<string, unknown>, sealed: SealedBox, key: KeyObject | undefined, aadPrefix = ''): Record<string, unknown> {
     const { [SEALED_FIELD]: _, ...rest } = data;
     if (!key) return erasedCopy(rest, sealed.fields) as Record<string, unknown>;
     const values = JSON.parse(
@@ -209,20 +218,33 @@ export class PersonalData extends EventDataCodec {
   }
 
   private cached(keyId: string): CachedKey | undefined {
-    const entry = this.cache.get(keyId);
+    let entry = this.recent.get(keyId);
+    if (!entry) {
+      entry = this.older.get(keyId);
+      if (entry) this.put(keyId, entry);
+    }
     if (!entry) return undefined;
     if (entry.until < Date.now()) {
-      this.cache.delete(keyId);
+      this.recent.delete(keyId);
+      this.older.delete(keyId);
       return undefined;
     }
     return entry;
   }
 
+  private put(keyId: string, entry: CachedKey): void {
+    this.recent.set(keyId, entry);
+    if (this.recent.size >= this.cacheMax / 2) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+  }
+
   /** Loads keys from the database into the cache, and answers them: undefined for a key that is gone. */
-  private async loadKeys(keyIds: readonly string[]): Promise<Map<string, Buffer | undefined>> {
+  private async loadKeys(keyIds: readonly string[]): Promise<Map<string, KeyObject | undefined>> {
     const unique = [...new Set(keyIds)];
     const rows = await this.db.prepared<{ key_id: string; wrapped_key: Buffer }>(LOAD_KEYS, [unique]);
-    const loaded = new Map<string, Buffer | undefined>();
+    const loaded = new Map<string, KeyObject | undefined>();
     for (const row of rows) loaded.set(row.key_id, this.unwrapAndRemember(row.key_id, row.wrapped_key));
     const missing = unique.filter((id) => !loaded.has(id));
     // A key that is not there for a sealed payload is gone for good: keys are only ever created with their event.
@@ -231,21 +253,17 @@ export class PersonalData extends EventDataCodec {
     return loaded;
   }
 
-  private unwrapAndRemember(keyId: string, wrapped: Buffer): Buffer {
-    const key = open(this.keyringKey, wrapped, `data-key:${keyId}`, `data key ${keyId}`);
+  private unwrapAndRemember(keyId: string, wrapped: Buffer): KeyObject {
+    const raw = open(this.keyringKey, wrapped, `data-key:${keyId}`, `data key ${keyId}`);
+    const key = keyObject(raw);
+    raw.fill(0);
     this.remember(keyId, key);
     return key;
   }
 
-  private remember(keyId: string, key: Buffer): void {
-    this.cache.delete(keyId);
-    this.cache.set(keyId, { key, until: Date.now() + this.options.cacheTtlMs });
-    this.trim();
-  }
-
-  private trim(): void {
-    // A Map iterates in insertion order: the first entries are the oldest.
-    while (this.cache.size > this.cacheMax) this.cache.delete(this.cache.keys().next().value as string);
+  private remember(keyId: string, key: KeyObject): void {
+    this.older.delete(keyId);
+    this.put(keyId, { key, until: Date.now() + this.options.cacheTtlMs });
   }
 }
 
