@@ -41,6 +41,7 @@ export interface PersonalDataOptions {
 }
 
 const DEFAULT_CACHE_MAX = 50_000;
+const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 interface CachedKey {
   /**
@@ -120,7 +121,17 @@ export class PersonalData extends EventDataCodec {
 
   /** The blind index of a customer: HMAC-SHA256 of the normalised phone number (its digits when it does not normalise). */
   customerIndex(phone: string): Buffer {
-    return hmac(this.indexKey, `customer:${this.options.normalisePhone(phone) ?? digitsOf(phone)}`);
+    return hmac(this.indexKey, `customer:${this.normalised(phone)}`);
+  }
+
+  /**
+   * A number already in E.164 (what events store) is taken as it is: parsing it
+   * again with libphonenumber, on every append and projected order, cost more
+   * than the encryption. Anything else is normalised, or failing that its digits.
+   */
+  private normalised(phone: string): string {
+    if (E164.test(phone)) return phone;
+    return this.options.normalisePhone(phone) ?? digitsOf(phone);
   }
 
   /** The blind index of a phone number's last four digits: narrows a search by trailing digits without storing them. */
@@ -130,7 +141,7 @@ export class PersonalData extends EventDataCodec {
 
   /** The last four digits of a phone number as stored (E.164), for suffixIndex. */
   phoneSuffix(phone: string): string {
-    return digitsOf(this.options.normalisePhone(phone) ?? phone).slice(-4);
+    return digitsOf(this.normalised(phone)).slice(-4);
   }
 
   seal(_streamId: string, eventId: string, type: string, schemaVersion: number, data: unknown): SealedData {
