@@ -18,7 +18,7 @@ async function storedRows(t: TestApp): Promise<unknown[]> {
     await db.query(
       'SELECT position, event_id, stream_id, version, type, schema_version, data, metadata, occurred_at FROM events ORDER BY position',
     ),
-    await db.query('SELECT key_id, customer_index, stream_id, wrapped_key, created_at FROM personal_data_keys ORDER BY key_id'),
+    await db.query('SELECT key_id, customer_index, wrapped_key, created_at FROM personal_data_keys ORDER BY key_id'),
   ];
 }
 

@@ -23,8 +23,8 @@ const APPEND = `WITH e AS (
       OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $9::int)
   RETURNING event_id, version, position, transaction_id::text AS transaction_id
 ), k AS (
-  INSERT INTO personal_data_keys (key_id, customer_index, stream_id, wrapped_key)
-  SELECT k.key_id, k.customer_index, $1, k.wrapped_key
+  INSERT INTO personal_data_keys (key_id, customer_index, wrapped_key)
+  SELECT k.key_id, k.customer_index, k.wrapped_key
     FROM unnest($10::uuid[], $11::bytea[], $12::bytea[]) AS k(key_id, customer_index, wrapped_key)
    WHERE k.key_id IN (SELECT event_id FROM e)
 )
@@ -37,8 +37,8 @@ const APPEND_ONE = `WITH e AS (
       OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $9::int)
   RETURNING version, position, transaction_id::text AS transaction_id
 ), k AS (
-  INSERT INTO personal_data_keys (key_id, customer_index, stream_id, wrapped_key)
-  SELECT $2::uuid, $10::bytea, $1, $11::bytea
+  INSERT INTO personal_data_keys (key_id, customer_index, wrapped_key)
+  SELECT $2::uuid, $10::bytea, $11::bytea
    WHERE $10::bytea IS NOT NULL AND EXISTS (SELECT 1 FROM e)
 )
 SELECT version, position, transaction_id FROM e`;
@@ -58,8 +58,8 @@ const APPEND_BATCH = `WITH e AS (
   ON CONFLICT ON CONSTRAINT ${STREAM_VERSION_CONSTRAINT} DO NOTHING
   RETURNING event_id, stream_id, position, transaction_id::text AS transaction_id
 ), k AS (
-  INSERT INTO personal_data_keys (key_id, customer_index, stream_id, wrapped_key)
-  SELECT e.event_id, k.customer_index, e.stream_id, k.wrapped_key
+  INSERT INTO personal_data_keys (key_id, customer_index, wrapped_key)
+  SELECT e.event_id, k.customer_index, k.wrapped_key
     FROM unnest($9::uuid[], $10::bytea[], $11::bytea[]) AS k(key_id, customer_index, wrapped_key)
     JOIN e ON e.event_id = k.key_id
 )

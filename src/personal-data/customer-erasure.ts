@@ -37,8 +37,10 @@ export class CustomerErasure {
   async eraseByIndex(customerIndex: Buffer, reason: ErasureReason, metadata: EventMetadata = {}): Promise<ErasureResult> {
     const erasureId = uuidV7();
     const result = await this.db.transaction(async (tx) => {
+      // A key's id is its event's: the events say which streams the keys opened.
       const { rows } = await tx.query<{ key_id: string; stream_id: string }>(
-        'DELETE FROM personal_data_keys WHERE customer_index = $1 RETURNING key_id::text AS key_id, stream_id',
+        `WITH gone AS (DELETE FROM personal_data_keys WHERE customer_index = $1 RETURNING key_id)
+         SELECT gone.key_id::text AS key_id, e.stream_id FROM gone JOIN events e ON e.event_id = gone.key_id`,
         [customerIndex],
       );
       if (rows.length === 0) return { erasedOrders: 0, keyIds: [] as string[] };

@@ -44,8 +44,10 @@ export class CustomerExporter {
 
   async exportByPhone(phone: string, normalised: string, progress?: (done: number, total: number) => void): Promise<CustomerExport> {
     const rows = await this.db.query<{ stream_id: string; kept_since: Date }>(
-      `SELECT stream_id, min(created_at) AS kept_since FROM personal_data_keys WHERE customer_index = $1
-        GROUP BY stream_id ORDER BY min(created_at), stream_id`,
+      `SELECT e.stream_id, min(k.created_at) AS kept_since
+         FROM personal_data_keys k JOIN events e ON e.event_id = k.key_id
+        WHERE k.customer_index = $1
+        GROUP BY e.stream_id ORDER BY min(k.created_at), e.stream_id`,
       [this.personalData.customerIndex(phone)],
     );
     const streams: ExportedStream[] = [];

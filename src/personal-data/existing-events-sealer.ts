@@ -34,8 +34,8 @@ const SEAL_BATCH = `WITH input AS (
    WHERE e.position = i.position AND NOT (e.data ? '$personal')
   RETURNING e.position, e.event_id, e.stream_id
 ), k AS (
-  INSERT INTO personal_data_keys (key_id, customer_index, stream_id, wrapped_key)
-  SELECT u.event_id, i.customer_index, u.stream_id, i.wrapped_key FROM u JOIN input i ON i.position = u.position
+  INSERT INTO personal_data_keys (key_id, customer_index, wrapped_key)
+  SELECT u.event_id, i.customer_index, i.wrapped_key FROM u JOIN input i ON i.position = u.position
   ON CONFLICT (key_id) DO NOTHING
 )
 SELECT count(*)::int AS sealed, coalesce(array_agg(DISTINCT u.stream_id), '{}') AS streams FROM u`;

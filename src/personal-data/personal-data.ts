@@ -42,6 +42,8 @@ export interface PersonalDataOptions {
 
 const DEFAULT_CACHE_MAX = 50_000;
 const E164 = /^\+[1-9][0-9]{6,14}$/;
+/** Phone numbers whose index is remembered; the memo starts afresh when full. */
+const INDEX_MEMO = 10_000;
 
 interface CachedKey {
   /**
@@ -54,8 +56,9 @@ interface CachedKey {
 }
 
 const LOAD_KEYS = 'SELECT key_id::text AS key_id, wrapped_key FROM personal_data_keys WHERE key_id = ANY($1::uuid[])';
-const STREAM_KEY = `SELECT key_id::text AS key_id, wrapped_key FROM personal_data_keys WHERE stream_id = $1
-  ORDER BY created_at, key_id LIMIT 1`;
+const STREAM_KEY = `SELECT k.key_id::text AS key_id, k.wrapped_key
+  FROM events e JOIN personal_data_keys k ON k.key_id = e.event_id
+ WHERE e.stream_id = $1 ORDER BY e.version LIMIT 1`;
 
 /**
  * Crypto-shredding of the personal fields of events and snapshots. Each event
@@ -80,6 +83,7 @@ export class PersonalData extends EventDataCodec {
   private recent = new Map<string, CachedKey>();
   private older = new Map<string, CachedKey>();
   private readonly cacheMax: number;
+  private readonly indexes = new Map<string, Buffer>();
   private readonly keyringKey: Key;
   private readonly indexKey: Key;
 
@@ -121,7 +125,13 @@ export class PersonalData extends EventDataCodec {
 
   /** The blind index of a customer: HMAC-SHA256 of the normalised phone number (its digits when it does not normalise). */
   customerIndex(phone: string): Buffer {
-    return hmac(this.indexKey, `customer:${this.normalised(phone)}`);
+    // The projection of an order asks for the index its append just computed: a small memo saves the HMAC.
+    const known = this.indexes.get(phone);
+    if (known) return known;
+    const index = hmac(this.indexKey, `customer:${this.normalised(phone)}`);
+    if (this.indexes.size >= INDEX_MEMO) this.indexes.clear();
+    this.indexes.set(phone, index);
+    return index;
   }
 
   /**

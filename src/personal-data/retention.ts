@@ -15,7 +15,8 @@ const MAX_PER_RUN = 1_000;
  */
 const DUE = `SELECT k.customer_index
    FROM personal_data_keys k
-   LEFT JOIN order_details d ON k.stream_id = 'order-' || d.order_id::text
+   JOIN events e ON e.event_id = k.key_id
+   LEFT JOIN order_details d ON e.stream_id = 'order-' || d.order_id::text
   GROUP BY k.customer_index
  HAVING bool_and(coalesce(d.status IN ('DELIVERED', 'PICKED_UP', 'CANCELLED') AND d.updated_at < now() - make_interval(days => $1::int), false))
   LIMIT $2`;
