@@ -7,7 +7,7 @@ import pg from 'pg';
 import { compareStores, httpFigures, warmUp } from './http-bench.js';
 import { fillStore, sampleOrderIds, settle, storeLatencies, waitForProjections } from './scale-bench.js';
 import { benchConfig, ceilingAndAppend, openStore, snapshotSpeedup } from './store-bench.js';
-import { AppProcess, STAFF_TOKEN, WEBHOOK_SECRET_KEYS } from './support/app-process.js';
+import { AppProcess, PII_MASTER_KEY, STAFF_TOKEN, WEBHOOK_SECRET_KEYS } from './support/app-process.js';
 import { BenchServer } from './support/bench-server.js';
 import { printTable, targets } from './support/report.js';
 import { round } from './support/stats.js';
@@ -47,6 +47,7 @@ function startApp(databaseUrl: string, tag: string): Promise<AppProcess> {
       DATABASE_URL: databaseUrl,
       STAFF_API_TOKEN: STAFF_TOKEN,
       WEBHOOK_SECRET_KEYS,
+      PII_MASTER_KEY,
       RATE_LIMIT_WRITES_PER_MINUTE: '0',
     },
     nodeFlags: [

@@ -10,12 +10,13 @@ import { EventStore } from '../src/event-store/event-store.js';
 import { SnapshotStore } from '../src/event-store/snapshot-store.js';
 import { OrderConfirmed, OrderPlaced } from '../src/orders/domain/order-events.js';
 import { OrderRepository } from '../src/orders/order.repository.js';
-import { orderStreamId, registerOrderEvents } from '../src/orders/order-stream.js';
+import { orderStreamId, registerOrderEvents, registerOrderPersonalData } from '../src/orders/order-stream.js';
 import { ANALYTICS } from '../src/orders/read-models/analytics.projection.js';
 import { KITCHEN_QUEUE } from '../src/orders/read-models/kitchen-queue.projection.js';
 import { ORDER_DETAILS } from '../src/orders/read-models/order-details.projection.js';
 import { ProjectionRebuilder } from '../src/projections/projection-rebuilder.js';
-import { STAFF_TOKEN, WEBHOOK_SECRET_KEYS } from './support/app-process.js';
+import { PII_MASTER_KEY, STAFF_TOKEN, WEBHOOK_SECRET_KEYS } from './support/app-process.js';
+import { personalDataFor } from '../src/personal-data/personal-data.module.js';
 import { placedData, seedOrders } from './support/orders.js';
 import { cpuPerRequest, sampleCpu } from './support/cpu-split.js';
 import { median, percentile, round, throughput, timeRuns } from './support/stats.js';
@@ -32,6 +33,7 @@ export function benchConfig(databaseUrl: string, env: Record<string, string> = {
     NODE_ENV: 'production',
     STAFF_API_TOKEN: STAFF_TOKEN,
     WEBHOOK_SECRET_KEYS,
+    PII_MASTER_KEY,
     DATABASE_URL: databaseUrl,
     RATE_LIMIT_WRITES_PER_MINUTE: '0',
     ...pick(process.env, ['DB_POOL_SIZE', 'SNAPSHOT_EVERY']),
@@ -39,15 +41,22 @@ export function benchConfig(databaseUrl: string, env: Record<string, string> = {
   });
 }
 
-/** The event store as the app builds it, on the app's own pool settings, without Nest. */
+/**
+ * The event store as the app builds it, on the app's own pool settings, without Nest: with its
+ * codec, so an OrderPlaced is sealed and its data key written by the append, as in the app.
+ * Opening it makes the database's keyring: events seeded in SQL afterwards (the scale step)
+ * stay as they are written, outside what the in-place sealing would sweep.
+ */
 export async function openStore(config: AppConfig) {
   const dataSource = new DataSource(dataSourceOptions(config));
   await dataSource.initialize();
   const db = new Database(dataSource);
   const registry = new EventRegistry();
   registerOrderEvents(registry);
-  const store = new EventStore(db, registry);
-  const snapshots = new SnapshotStore(db, registry);
+  const personalData = await personalDataFor(db, config);
+  registerOrderPersonalData(personalData);
+  const store = new EventStore(db, registry, personalData);
+  const snapshots = new SnapshotStore(db, registry, personalData);
   return { dataSource, db, store, snapshots, repository: new OrderRepository(store, snapshots, config), close: () => dataSource.destroy() };
 }
 

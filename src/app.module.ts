@@ -13,6 +13,7 @@ import { LiveModule } from './live/live.module.js';
 import { MenuModule } from './menu/menu.module.js';
 import { OpsModule, type OpsOptions } from './ops/ops.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { PersonalDataModule } from './personal-data/personal-data.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         AuthModule,
         LimitsModule,
         DatabaseModule,
+        PersonalDataModule,
         EventStoreModule,
         ProjectionsModule,
         MenuModule,

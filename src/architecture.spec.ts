@@ -48,6 +48,11 @@ const RULES: readonly Rule[] = [
     mayNotImport: [/^common\/http\//, /^orders\/commands\/dto\//, /^(fastify|@nestjs\/swagger)$/],
   },
   {
+    why: 'personal data is below the order features: it knows event types and fields by registration, not by import',
+    files: /^personal-data\//,
+    mayNotImport: [/^(projections|webhooks|live|menu|event-schemas|orders\/(commands|queries|read-models))\//],
+  },
+  {
     why: 'read models are projections of events: they do not call the write side or the queries',
     files: /^orders\/read-models\//,
     mayNotImport: [/^orders\/(commands|queries)\//, /^common\/http\//],

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { createApp } from './bootstrap.js';
 import { ConfigError } from './config/app-config.js';
+import { MasterKeyMismatch } from './personal-data/keyring.js';
 import { loadConfig } from './config/load-config.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import { createRootLogger } from './ops/logging/logging.js';
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Pizzeria failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // A wrong master key is the operator's to fix, like a bad variable: its message says how, no stack needed.
+  const told = error instanceof MasterKeyMismatch ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`Pizzeria failed to start: ${told}\n`);
   process.exit(1);
 });

@@ -112,6 +112,8 @@ const MATRIX: Record<string, Row> = {
     allowed: MANAGER,
     request: async (t) => ({ path: `/admin/webhooks/${await webhookId(t)}/rotate-secret` }),
   },
+  'POST /admin/customers/erase': { allowed: MANAGER, request: at('/admin/customers/erase', { phone: '+34 699 000 002' }) },
+  'GET /admin/customers/export': { allowed: MANAGER, request: at('/admin/customers/export?phone=%2B34699000002') },
   'POST /admin/staff': {
     allowed: MANAGER,
     request: at('/admin/staff', { login: `new-${Math.random().toString(36).slice(2, 8)}`, name: 'New', role: 'driver' }),

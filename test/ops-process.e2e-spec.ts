@@ -53,6 +53,7 @@ describe('the app process (e2e, node dist/main.js)', () => {
         NODE_ENV: 'production',
         STAFF_API_TOKEN: STAFF_TOKEN,
         WEBHOOK_SECRET_KEYS,
+        PII_MASTER_KEY: Buffer.alloc(32, 5).toString('base64'),
         DATABASE_URL: database.url,
         HOST: '127.0.0.1',
         PORT: '0',

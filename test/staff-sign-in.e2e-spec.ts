@@ -226,7 +226,11 @@ describe('staff sign-in: sessions, CSRF, sign-out and expiry (e2e)', () => {
 });
 
 describe('staff sign-in in production (e2e)', () => {
-  const t = useTestApp({ nodeEnv: 'production', webhookSecretKeys: [{ id: 'k1', key: Buffer.alloc(32, 7) }] });
+  const t = useTestApp({
+    nodeEnv: 'production',
+    webhookSecretKeys: [{ id: 'k1', key: Buffer.alloc(32, 7) }],
+    piiMasterKey: Buffer.alloc(32, 9),
+  });
 
   it('marks the session cookie Secure, and clears it Secure too', async () => {
     const maria = await hire(t, 'Maria', 'counter');

@@ -8,6 +8,8 @@ import { sleep } from './stats.js';
 export const STAFF_TOKEN = 'bench-staff-token-0123456789abcdef';
 /** Production needs WEBHOOK_SECRET_KEYS; the bench's webhooks (none) need no secret kept across runs. */
 export const WEBHOOK_SECRET_KEYS = `bench:${Buffer.alloc(32, 7).toString('base64')}`;
+/** Production needs PII_MASTER_KEY too; each bench database gets its keyring from it on first start. */
+export const PII_MASTER_KEY = Buffer.alloc(32, 9).toString('base64');
 
 /** USER_HZ: Linux reports process CPU times in hundredths of a second. */
 const CLOCK_TICKS_PER_SECOND = 100;

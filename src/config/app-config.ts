@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { type Environment, validateEnvironment } from './environment.js';
 import { parseSecretKeys, type SecretKey } from './secret-keys.js';
+import { parseMasterKey } from '../personal-data/master-key.js';
 
 export { ConfigError } from './environment.js';
 
@@ -70,6 +71,13 @@ export class AppConfig {
   declare readonly webhookSecretKeyFile: string;
   /** How long a rotated-out webhook secret still signs deliveries beside the new one. */
   declare readonly webhookSecretRotationOverlapSeconds: number;
+  /** The key that wraps every personal-data key (PII_MASTER_KEY); undefined: use piiMasterKeyFile (never in production). */
+  declare readonly piiMasterKey: Buffer | undefined;
+  /** Outside production without PII_MASTER_KEY: a key generated once and kept here, beside the embedded database. */
+  declare readonly piiMasterKeyFile: string;
+  /** Customers whose orders all ended longer ago than this many days are erased; 0: never. */
+  declare readonly piiRetentionDays: number;
+  declare readonly piiRetentionCheckSeconds: number;
 
   constructor(values: Omit<AppConfig, 'with'>) {
     Object.assign(this, values);
@@ -123,6 +131,10 @@ export class AppConfig {
       webhookSecretKeys: secretKeysOf(env.WEBHOOK_SECRET_KEYS),
       webhookSecretKeyFile: join(dirname(resolve(cwd, env.EMBEDDED_PG_DIR)), 'webhook-secret-keys'),
       webhookSecretRotationOverlapSeconds: env.WEBHOOK_SECRET_ROTATION_OVERLAP_SECONDS,
+      piiMasterKey: masterKeyOf(env.PII_MASTER_KEY),
+      piiMasterKeyFile: join(dirname(resolve(cwd, env.EMBEDDED_PG_DIR)), 'pii-master-key'),
+      piiRetentionDays: env.PII_RETENTION_DAYS,
+      piiRetentionCheckSeconds: env.PII_RETENTION_CHECK_SECONDS,
     });
   }
 
@@ -146,6 +158,14 @@ function secretKeysOf(text: string | undefined): SecretKey[] {
   const parsed = parseSecretKeys(text);
   if ('problem' in parsed) throw new Error(`WEBHOOK_SECRET_KEYS was not validated: ${parsed.problem}`);
   return parsed.keys;
+}
+
+/** Already validated by the schema. */
+function masterKeyOf(text: string | undefined): Buffer | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseMasterKey(text);
+  if ('problem' in parsed) throw new Error(`PII_MASTER_KEY was not validated: it ${parsed.problem}`);
+  return parsed.key;
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };

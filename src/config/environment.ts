@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseSecretKeys } from './secret-keys.js';
+import { parseMasterKey } from '../personal-data/master-key.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -67,6 +68,21 @@ function SecretKeyList(): PropertyDecorator {
     validator: {
       validate: (value) => typeof value === 'string' && problem(value) === undefined,
       defaultMessage: (args) => `must be a comma-separated list of keyId:base64-key entries: ${problem(args?.value)}`,
+    },
+  });
+}
+
+/** PII_MASTER_KEY: 32 bytes in base64; its message never echoes the value. */
+function MasterKey(): PropertyDecorator {
+  const problem = (value: unknown): string | undefined => {
+    const parsed = parseMasterKey(String(value));
+    return 'problem' in parsed ? parsed.problem : undefined;
+  };
+  return ValidateBy({
+    name: 'masterKey',
+    validator: {
+      validate: (value) => typeof value === 'string' && problem(value) === undefined,
+      defaultMessage: (args) => `${problem(args?.value)}`,
     },
   });
 }
@@ -187,6 +203,14 @@ export class Environment {
   WEBHOOK_SECRET_KEYS?: string = undefined;
 
   @WholeNumber(0, 31_536_000) WEBHOOK_SECRET_ROTATION_OVERLAP_SECONDS = 86_400;
+
+  @RequiredInProduction()
+  @MasterKey()
+  PII_MASTER_KEY?: string = undefined;
+
+  @WholeNumber(0, 36_500) PII_RETENTION_DAYS = 0;
+
+  @WholeNumber(1, 86_400) PII_RETENTION_CHECK_SECONDS = 3_600;
 }
 
 /** The variable names, in declaration order. */

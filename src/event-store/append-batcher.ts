@@ -1,3 +1,5 @@
+import type { NewDataKey } from './event-data-codec.js';
+
 /** One single-event append waiting for its turn. */
 export interface BatchedAppend {
   readonly streamId: string;
@@ -9,6 +11,8 @@ export interface BatchedAppend {
   readonly data: string;
   readonly metadata: string;
   readonly occurredAt: Date;
+  /** The event's data key, when it holds personal data: stored by the same statement. */
+  readonly key?: NewDataKey;
 }
 
 /** What PostgreSQL chose for a row it stored. */

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Database, prepared, type Queryable } from '../database/database.js';
+import { EventDataCodec, PlainEventData } from './event-data-codec.js';
 import { EventRegistry } from './event-registry.js';
 import { COLUMNS, inLogOrder, toRecorded, type EventRow } from './event-rows.js';
 import { LOG_START, type LogCheckpoint, type RecordedEvent } from './event-types.js';
@@ -23,10 +24,15 @@ const READ_ALL_PAGE = `SELECT row_to_json(e)::text AS e FROM (
  */
 @Injectable()
 export class EventLog {
+  protected readonly codec: EventDataCodec;
+
   constructor(
     protected readonly db: Database,
     protected readonly registry: EventRegistry,
-  ) {}
+    @Optional() codec?: EventDataCodec,
+  ) {
+    this.codec = codec ?? new PlainEventData();
+  }
 
   async currentVersion(streamId: string, executor?: Queryable): Promise<number> {
     const [row] = await this.db.query<{ version: number | null }>(
@@ -51,7 +57,19 @@ export class EventLog {
       [streamId, options.fromVersion ?? 1, options.toVersion ?? 2_147_483_647, options.toTime ?? null],
       executor,
     );
+    await this.codec.open(rows);
     return rows.map((row) => toRecorded(this.registry, row));
+  }
+
+  /**
+   * The event as it reads now: the same one, or read again when it may hold
+   * personal data whose key has gone since it was read (a copy held in memory,
+   * such as a webhook delivery being retried, must not outlive an erasure).
+   */
+  async reread(recorded: RecordedEvent): Promise<RecordedEvent> {
+    if (!this.codec.mayHoldPersonalData(recorded.type) || !(await this.codec.keyGone(recorded.eventId))) return recorded;
+    const [fresh] = await this.readStream(recorded.streamId, { fromVersion: recorded.version, toVersion: recorded.version });
+    return fresh ?? recorded;
   }
 
   /**
@@ -81,6 +99,7 @@ export class EventLog {
     const rows = inLogOrder(lines.map((line) => JSON.parse(line.e) as EventRow & { position: number; safe: boolean }));
     // In (transaction id, position) order every safe row comes before the first unsafe one.
     const safe = rows.filter((row) => row.safe);
+    await this.codec.open(safe);
     return { events: safe.map((row) => toRecorded(this.registry, row)), heldBack: safe.length < rows.length };
   }
 

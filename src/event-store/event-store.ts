@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Database, prepared, type Queryable } from '../database/database.js';
 import { AppendBatcher, type BatchedAppend, type StoredRow } from './append-batcher.js';
+import { EventDataCodec, type NewDataKey } from './event-data-codec.js';
 import { EventLog } from './event-log.js';
 import { EventRegistry } from './event-registry.js';
 import { toRecorded, type EventRow } from './event-rows.js';
@@ -11,24 +12,43 @@ import { uuidV7 } from './uuid-v7.js';
 
 const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
 
-const APPEND = `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
+// Each statement also stores the data keys of the events it appends that hold
+// personal data (see EventDataCodec), in the same statement and commit: a key
+// row only for an event row that was inserted, none when there are no keys.
+const APPEND = `WITH e AS (
+  INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
   SELECT e.event_id, $1, e.version, e.type, e.schema_version, e.data::jsonb, $7::jsonb, $8
     FROM unnest($2::uuid[], $3::int[], $4::text[], $5::int[], $6::text[]) AS e(event_id, version, type, schema_version, data)
    WHERE $9::int = 0
       OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $9::int)
-  RETURNING version, position, transaction_id::text AS transaction_id`;
+  RETURNING event_id, version, position, transaction_id::text AS transaction_id
+), k AS (
+  INSERT INTO personal_data_keys (key_id, customer_index, wrapped_key)
+  SELECT k.key_id, k.customer_index, k.wrapped_key
+    FROM unnest($10::uuid[], $11::bytea[], $12::bytea[]) AS k(key_id, customer_index, wrapped_key)
+   WHERE k.key_id IN (SELECT event_id FROM e)
+)
+SELECT version, position, transaction_id FROM e`;
 // Most commands append one event: the same statement, with no arrays to build, send and unnest.
-const APPEND_ONE = `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
+const APPEND_ONE = `WITH e AS (
+  INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
   SELECT $2::uuid, $1, $3::int, $4, $5::int, $6::jsonb, $7::jsonb, $8
    WHERE $9::int = 0
       OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $9::int)
-  RETURNING version, position, transaction_id::text AS transaction_id`;
+  RETURNING version, position, transaction_id::text AS transaction_id
+), k AS (
+  INSERT INTO personal_data_keys (key_id, customer_index, wrapped_key)
+  SELECT $2::uuid, $10::bytea, $11::bytea
+   WHERE $10::bytea IS NOT NULL AND EXISTS (SELECT 1 FROM e)
+)
+SELECT version, position, transaction_id FROM e`;
 
 // Single-event appends, many streams in one statement (see AppendBatcher). Each row
 // is checked against its own stream: a new stream needs no predecessor, any other
 // needs the event just before it; a row whose version is taken is skipped rather
 // than failing the statement, and comes back missing from RETURNING.
-const APPEND_BATCH = `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
+const APPEND_BATCH = `WITH e AS (
+  INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
   SELECT e.event_id, e.stream_id, e.version, e.type, e.schema_version, e.data::jsonb, e.metadata::jsonb, e.occurred_at
     FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])
          WITH ORDINALITY AS e(event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, n)
@@ -36,7 +56,14 @@ const APPEND_BATCH = `INSERT INTO events (event_id, stream_id, version, type, sc
       OR EXISTS (SELECT 1 FROM events p WHERE p.stream_id = e.stream_id AND p.version = e.version - 1)
    ORDER BY e.n
   ON CONFLICT ON CONSTRAINT ${STREAM_VERSION_CONSTRAINT} DO NOTHING
-  RETURNING stream_id, position, transaction_id::text AS transaction_id`;
+  RETURNING event_id, stream_id, position, transaction_id::text AS transaction_id
+), k AS (
+  INSERT INTO personal_data_keys (key_id, customer_index, wrapped_key)
+  SELECT e.event_id, k.customer_index, k.wrapped_key
+    FROM unnest($9::uuid[], $10::bytea[], $11::bytea[]) AS k(key_id, customer_index, wrapped_key)
+    JOIN e ON e.event_id = k.key_id
+)
+SELECT stream_id, position, transaction_id FROM e`;
 /** The most appends one batch statement carries. */
 const MAX_BATCH = 256;
 
@@ -72,8 +99,8 @@ export class EventStore extends EventLog {
 
   private observer: AppendObserver | undefined;
 
-  constructor(db: Database, registry: EventRegistry) {
-    super(db, registry);
+  constructor(db: Database, registry: EventRegistry, @Optional() codec?: EventDataCodec) {
+    super(db, registry, codec);
     this.batcher = new AppendBatcher({
       write: (batch) => this.writeBatch(batch),
       concurrency: appendConcurrency(db),
@@ -113,13 +140,17 @@ export class EventStore extends EventLog {
     const types: string[] = [];
     const schemaVersions: number[] = [];
     const data: string[] = [];
+    const keys: NewDataKey[] = [];
     events.forEach((event, i) => {
       const { type, schemaVersion } = this.registry.typeOf(event);
-      ids.push(uuidV7());
+      const eventId = uuidV7();
+      const sealed = this.codec.seal(streamId, eventId, type, schemaVersion, event.data);
+      ids.push(eventId);
       versions.push(expectedVersion + i + 1);
       types.push(type);
       schemaVersions.push(schemaVersion);
-      data.push(JSON.stringify(event.data));
+      data.push(sealed.json);
+      if (sealed.key) keys.push(sealed.key);
     });
 
     let rows: Array<Pick<EventRow, 'version' | 'position' | 'transaction_id'>>;
@@ -134,6 +165,7 @@ export class EventStore extends EventLog {
         data: data[0],
         metadata,
         occurredAt,
+        key: keys[0],
       });
       rows = row ? [{ ...row, version: versions[0] }] : [];
     } else {
@@ -141,8 +173,33 @@ export class EventStore extends EventLog {
         rows = await this.db.prepared(
           events.length === 1 ? APPEND_ONE : APPEND,
           events.length === 1
-            ? [streamId, ids[0], versions[0], types[0], schemaVersions[0], data[0], metadata, occurredAt, expectedVersion]
-            : [streamId, ids, versions, types, schemaVersions, data, metadata, occurredAt, expectedVersion],
+            ? [
+                streamId,
+                ids[0],
+                versions[0],
+                types[0],
+                schemaVersions[0],
+                data[0],
+                metadata,
+                occurredAt,
+                expectedVersion,
+                keys[0]?.customerIndex ?? null,
+                keys[0]?.wrappedKey ?? null,
+              ]
+            : [
+                streamId,
+                ids,
+                versions,
+                types,
+                schemaVersions,
+                data,
+                metadata,
+                occurredAt,
+                expectedVersion,
+                keys.map((key) => key.keyId),
+                keys.map((key) => key.customerIndex),
+                keys.map((key) => key.wrappedKey),
+              ],
           options.executor,
         );
       } catch (error) {
@@ -191,6 +248,8 @@ export class EventStore extends EventLog {
           a.metadata,
           a.occurredAt,
           a.version - 1,
+          a.key?.customerIndex ?? null,
+          a.key?.wrappedKey ?? null,
         ]);
         return [row];
       } catch (error) {
@@ -198,6 +257,7 @@ export class EventStore extends EventLog {
         throw error;
       }
     }
+    const keyed = batch.filter((a) => a.key);
     const rows = await this.db.prepared<StoredRow & { stream_id: string }>(APPEND_BATCH, [
       batch.map((a) => a.eventId),
       batch.map((a) => a.streamId),
@@ -207,6 +267,9 @@ export class EventStore extends EventLog {
       batch.map((a) => a.data),
       batch.map((a) => a.metadata),
       batch.map((a) => a.occurredAt),
+      keyed.map((a) => a.key!.keyId),
+      keyed.map((a) => a.key!.customerIndex),
+      keyed.map((a) => a.key!.wrappedKey),
     ]);
     const byStream = new Map(rows.map((row) => [row.stream_id, row]));
     return batch.map((a) => byStream.get(a.streamId));

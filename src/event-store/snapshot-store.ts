@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Database } from '../database/database.js';
+import { EventDataCodec, PlainEventData } from './event-data-codec.js';
 import { EventRegistry } from './event-registry.js';
 import { COLUMNS, toRecorded, type EventRow } from './event-rows.js';
 import type { RecordedEvent } from './event-types.js';
@@ -19,10 +20,15 @@ export interface Snapshot<S = unknown> {
  */
 @Injectable()
 export class SnapshotStore {
+  private readonly codec: EventDataCodec;
+
   constructor(
     private readonly db: Database,
     private readonly registry: EventRegistry,
-  ) {}
+    @Optional() codec?: EventDataCodec,
+  ) {
+    this.codec = codec ?? new PlainEventData();
+  }
 
   /**
    * A stream's snapshot, when it has one of the given schema version, and the
@@ -48,14 +54,17 @@ export class SnapshotStore {
       version: snapshotRow.version,
       type: snapshotRow.type,
       schemaVersion: snapshotRow.schema_version,
-      state: snapshotRow.data as S,
+      state: (await this.codec.openSnapshot(snapshotRow.type, snapshotRow.schema_version, snapshotRow.data)) as S,
     };
     const events = rows.filter((row) => !row.is_snapshot).sort((a, b) => a.version - b.version);
+    await this.codec.open(events);
     return { snapshot, events: events.map((row) => toRecorded(this.registry, row)) };
   }
 
   /** Keeps only the newest snapshot of a stream; an older one never overwrites it. */
   async writeSnapshot(snapshot: Snapshot): Promise<void> {
+    const state = await this.codec.sealSnapshot(snapshot.streamId, snapshot.type, snapshot.schemaVersion, snapshot.state);
+    if (state === undefined) return;
     await this.db.query(
       `INSERT INTO snapshots (stream_id, version, type, schema_version, state)
        VALUES ($1, $2, $3, $4, $5::jsonb)
@@ -63,7 +72,7 @@ export class SnapshotStore {
          SET version = excluded.version, type = excluded.type, schema_version = excluded.schema_version,
              state = excluded.state, created_at = now()
        WHERE snapshots.version < excluded.version OR snapshots.schema_version <> excluded.schema_version`,
-      [snapshot.streamId, snapshot.version, snapshot.type, snapshot.schemaVersion, JSON.stringify(snapshot.state)],
+      [snapshot.streamId, snapshot.version, snapshot.type, snapshot.schemaVersion, state],
     );
   }
 }

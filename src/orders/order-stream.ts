@@ -2,6 +2,8 @@ import { isUuid } from '../common/uuid.js';
 import { ORDER_EVENT_SCHEMAS } from './domain/order-event-schemas.js';
 import { ORDER_EVENT_CLASSES } from './domain/order-events.js';
 import type { EventRegistry } from '../event-store/event-registry.js';
+import type { PersonalData, PersonalFields } from '../personal-data/personal-data.js';
+import type { OrderCustomer } from './domain/order-events.js';
 
 const PREFIX = 'order-';
 
@@ -32,4 +34,23 @@ export function registerOrderEvents(registry: EventRegistry): void {
     { OrderPlaced: { 1: (data: Record<string, unknown>) => ({ ...data, fulfilment: 'delivery' }) } },
     ORDER_EVENT_SCHEMAS,
   );
+}
+
+/** Who ordered, and what they wrote: the personal fields of an order, sealed under the order's key (see PersonalData). */
+const ORDER_PERSONAL_FIELDS = ['customer.name', 'customer.phone', 'customer.address', 'notes'] as const;
+
+const orderPlacedFields: PersonalFields = {
+  fields: ORDER_PERSONAL_FIELDS,
+  customerPhone: (data: { customer: OrderCustomer }) => data.customer.phone,
+};
+
+/**
+ * The personal fields of OrderPlaced at every stored version (v1 has the same
+ * customer and notes as v2), and of the PizzaOrder snapshot. A new personal
+ * field in a later version is listed here with that version.
+ */
+export function registerOrderPersonalData(personalData: PersonalData): void {
+  personalData.registerEvent('OrderPlaced', 1, orderPlacedFields);
+  personalData.registerEvent('OrderPlaced', 2, orderPlacedFields);
+  personalData.registerSnapshot('PizzaOrder', 1, { fields: ORDER_PERSONAL_FIELDS });
 }

@@ -9,7 +9,8 @@ import { IdempotencyModule } from '../common/idempotency/idempotency.module.js';
 import { OrderCommandsController } from './commands/order-commands.controller.js';
 import { PlaceOrderHandler } from './commands/place-order.command.js';
 import { OrderRepository } from './order.repository.js';
-import { registerOrderEvents } from './order-stream.js';
+import { registerOrderEvents, registerOrderPersonalData } from './order-stream.js';
+import { PersonalData } from '../personal-data/personal-data.js';
 import { analyticsProjection } from './read-models/analytics.projection.js';
 import { kitchenQueueProjection } from './read-models/kitchen-queue.projection.js';
 import { orderDetailsProjection } from './read-models/order-details.projection.js';
@@ -22,8 +23,9 @@ import { ListOrdersHandler } from './queries/list-orders.query.js';
 import { OrderQueriesController } from './queries/order-queries.controller.js';
 
 const COMMAND_HANDLERS = [PlaceOrderHandler, ChangeOrderHandler];
-// The order read models have no dependencies: plain objects, registered with the projections engine here.
-const READ_MODELS = [orderDetailsProjection, kitchenQueueProjection, analyticsProjection];
+// The order read models are plain objects, registered with the projections engine here; order details
+// searches by the blind index of phone numbers, which PersonalData keys.
+const readModels = (personalData: PersonalData) => [orderDetailsProjection(personalData), kitchenQueueProjection, analyticsProjection];
 const QUERY_HANDLERS = [
   GetOrderHandler,
   ListOrdersHandler,
@@ -43,10 +45,12 @@ export class OrdersModule implements OnModuleInit {
   constructor(
     private readonly registry: EventRegistry,
     private readonly projections: ProjectionsService,
+    private readonly personalData: PersonalData,
   ) {}
 
   onModuleInit(): void {
     registerOrderEvents(this.registry);
-    for (const projection of READ_MODELS) this.projections.register(projection);
+    registerOrderPersonalData(this.personalData);
+    for (const projection of readModels(this.personalData)) this.projections.register(projection);
   }
 }

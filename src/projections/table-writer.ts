@@ -45,12 +45,18 @@ export class TableWriter {
 
 export interface UpsertOptions {
   readonly newerBy?: string;
+  /**
+   * With newerBy: a boolean column whose turning true also replaces a row of
+   * the same version (a customer's erasure, which changes no version).
+   */
+  readonly orNewlySet?: string;
   readonly created?: (row: object) => boolean;
 }
 
 export function onConflict(table: string, columns: readonly string[], keys: readonly string[], options: UpsertOptions): string {
   const updates = columns.filter((c) => !keys.includes(c)).map((c) => `${c} = excluded.${c}`);
-  const guard = options.newerBy ? ` WHERE ${table}.${options.newerBy} < excluded.${options.newerBy}` : '';
+  const newly = options.orNewlySet ? ` OR (excluded.${options.orNewlySet} AND NOT ${table}.${options.orNewlySet})` : '';
+  const guard = options.newerBy ? ` WHERE ${table}.${options.newerBy} < excluded.${options.newerBy}${newly}` : '';
   return `ON CONFLICT (${keys.join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}${guard}` : 'NOTHING'}`;
 }
 

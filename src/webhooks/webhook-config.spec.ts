@@ -49,7 +49,7 @@ describe('webhook secret keys configuration', () => {
   it('is required in production', () => {
     const env = { NODE_ENV: 'production', STAFF_API_TOKEN: 'a-staff-token-of-32-characters!!' };
     expect(() => AppConfig.fromEnv(env)).toThrow(new ConfigError('WEBHOOK_SECRET_KEYS', 'is required when NODE_ENV=production').message);
-    expect(AppConfig.fromEnv({ ...env, WEBHOOK_SECRET_KEYS: `prod:${KEY}` }).webhookSecretKeys).toHaveLength(1);
+    expect(AppConfig.fromEnv({ ...env, WEBHOOK_SECRET_KEYS: `prod:${KEY}`, PII_MASTER_KEY: KEY }).webhookSecretKeys).toHaveLength(1);
   });
 
   it.each([

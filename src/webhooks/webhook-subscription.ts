@@ -137,10 +137,13 @@ class WebhookDeliveries implements SubscriptionHandler<LogCheckpoint> {
    * current secret can not be decrypted nothing is sent: the webhook shows as
    * failing with the reason and waits, retrying with the same backoff.
    */
-  private async deliver(recorded: RecordedEvent, signal: AbortSignal): Promise<boolean> {
-    const body = deliveryBody(recorded, this.deps.registry.typeOf(recorded.event).schemaVersion);
-    const raw = JSON.stringify(body);
+  private async deliver(held: RecordedEvent, signal: AbortSignal): Promise<boolean> {
+    let recorded = held;
     for (let attempt = 1; ; attempt++) {
+      // Each attempt as the event reads now: one whose customer was erased meanwhile goes out erased.
+      recorded = await this.deps.store.reread(recorded);
+      const body = deliveryBody(recorded, this.deps.registry.typeOf(recorded.event).schemaVersion);
+      const raw = JSON.stringify(body);
       const secrets = await this.signingSecrets();
       if (secrets) {
         const headers = deliveryHeaders(this.webhook.id, body, raw, secrets, attempt);

@@ -1,3 +1,4 @@
+import { PersonalData } from '../../src/personal-data/personal-data.js';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'supertest';
 import { Database } from '../../src/database/database.js';
@@ -33,12 +34,15 @@ export async function runSteps(t: TestApp, orderId: string, steps: Array<[comman
   }
 }
 
-/** The order's stream, straight from the event store's table. */
+/** The order's stream, straight from the event store's table, its personal fields opened (they are stored sealed). */
 export async function streamOf(t: TestApp, orderId: string): Promise<StoredEvent[]> {
   const rows = await t.app
     .get(Database)
-    .query('SELECT version, position, type, data, metadata FROM events WHERE stream_id = $1 ORDER BY version', [orderStreamId(orderId)]);
-  return rows.map((row) => ({ ...row, position: Number(row.position) }));
+    .query('SELECT version, position, type, schema_version, data, metadata FROM events WHERE stream_id = $1 ORDER BY version', [
+      orderStreamId(orderId),
+    ]);
+  await t.app.get(PersonalData).open(rows);
+  return rows.map(({ schema_version: _, ...row }) => ({ ...row, position: Number(row.position) }));
 }
 
 export async function countEvents(t: TestApp): Promise<number> {

@@ -9,6 +9,8 @@ import { OrderDetailsPhoneSuffixIndex1763800015000 } from './1763800015000-order
 import { WebhookSecretRotation1763800016000 } from './1763800016000-webhook-secret-rotation.js';
 import { CreateStaffAccounts1763800020000 } from './1763800020000-create-staff-accounts.js';
 import { CreateStaffSessions1763800030000 } from './1763800030000-create-staff-sessions.js';
+import { CreatePersonalDataKeys1763800040000 } from './1763800040000-create-personal-data-keys.js';
+import { EventsAppendOnly1763800041000 } from './1763800041000-events-append-only.js';
 
 /** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
 export const MIGRATIONS = [
@@ -23,4 +25,6 @@ export const MIGRATIONS = [
   WebhookSecretRotation1763800016000,
   CreateStaffAccounts1763800020000,
   CreateStaffSessions1763800030000,
+  CreatePersonalDataKeys1763800040000,
+  EventsAppendOnly1763800041000,
 ];

@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { Database } from '../../database/database.js';
 import { normalisePhoneNumber } from '../domain/phone-number.js';
 import { ReadRouter } from '../../projections/read-router.js';
+import { PersonalData } from '../../personal-data/personal-data.js';
 import { ORDER_DETAILS, phoneDigits, type OrderDetailsRow } from '../read-models/order-details.projection.js';
 import { isOrderId } from '../order-stream.js';
 import type { OrderView } from './dto/order-responses.dto.js';
@@ -27,6 +28,7 @@ export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery> {
     private readonly db: Database,
     private readonly reads: ReadRouter,
     private readonly config: AppConfig,
+    private readonly personalData: PersonalData,
   ) {}
 
   async execute({ filter }: ListOrdersQuery): Promise<OrderPage> {
@@ -43,9 +45,22 @@ export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery> {
       where.push(`status = ANY($${params.length}::text[])`);
     }
     if (filter.phone) {
-      // Any trailing digits: a prefix of the reversed digits (order_details_phone_suffix_idx).
-      params.push(`${[...this.searchDigits(filter.phone)].reverse().join('')}%`);
-      where.push(`reverse(phone_digits) LIKE $${params.length}`);
+      // By blind index, never by plaintext: the whole number's, or for trailing digits the index of
+      // their last four, which narrows the rows to about one in 10,000; more digits than four are
+      // then checked against those few rows' phone numbers.
+      const whole = this.wholeNumber(filter.phone);
+      if (whole) {
+        params.push(this.personalData.customerIndex(whole).toString('hex'));
+        where.push(`phone_index = $${params.length}`);
+      } else {
+        const digits = phoneDigits(filter.phone);
+        params.push(this.personalData.suffixIndex(digits).toString('hex'));
+        where.push(`phone_suffix_index = $${params.length}`);
+        if (digits.length > 4) {
+          params.push(digits);
+          where.push(`right(regexp_replace(customer->>'phone', '\\D', '', 'g'), ${digits.length}) = $${params.length}`);
+        }
+      }
     }
     if (after) {
       params.push(after.placedAt, after.orderId);
@@ -69,11 +84,10 @@ export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery> {
   /**
    * A whole number as typed (+44 20 7946 0000, or national: 020 7946 0000) is
    * searched in the E.164 form new orders store; anything else, such as the last
-   * digits alone, as its digits.
+   * digits alone, as trailing digits.
    */
-  private searchDigits(phone: string): string {
-    const whole = /^\s*[+0]/.test(phone) ? normalisePhoneNumber(phone, this.config.phoneDefaultRegion) : undefined;
-    return phoneDigits(whole ?? phone);
+  private wholeNumber(phone: string): string | undefined {
+    return /^\s*[+0]/.test(phone) ? normalisePhoneNumber(phone, this.config.phoneDefaultRegion) : undefined;
   }
 }
 

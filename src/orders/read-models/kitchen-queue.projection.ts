@@ -1,12 +1,13 @@
 import type { RecordedEvent } from '../../event-store/event-types.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { paymentStartsCooking } from '../domain/order-status.js';
-import { noRuleFor, RowPerOrderProjection } from './order-read-model.js';
+import { ERASED } from '../../personal-data/personal-data.js';
+import { noRuleFor, RowPerOrderProjection, type ErasableRow } from './order-read-model.js';
 
 export const KITCHEN_QUEUE = 'kitchen-queue';
 
 /** An order the kitchen has yet to finish; the board shows the CONFIRMED and COOKING ones. */
-export interface KitchenQueueRow {
+export interface KitchenQueueRow extends ErasableRow {
   order_id: string;
   status: string;
   fulfilment: string;
@@ -42,6 +43,7 @@ function evolve(row: KitchenQueueRow | undefined, recorded: RecordedEvent): Kitc
       confirmed_at: null,
       cooking_started_at: null,
       estimated_ready_at: null,
+      personal_data_erased: d.customer.name === ERASED,
       ...v,
     };
   }
@@ -76,5 +78,10 @@ function evolve(row: KitchenQueueRow | undefined, recorded: RecordedEvent): Kitc
   }
 }
 
+function erase(row: KitchenQueueRow): KitchenQueueRow {
+  if (row.personal_data_erased) return row;
+  return { ...row, customer_name: ERASED, notes: row.notes === null ? null : ERASED, personal_data_erased: true };
+}
+
 /** The kitchen board: one row per order from confirmation until it leaves the kitchen, then none. */
-export const kitchenQueueProjection = new RowPerOrderProjection<KitchenQueueRow>(KITCHEN_QUEUE, 'kitchen_queue', evolve);
+export const kitchenQueueProjection = new RowPerOrderProjection<KitchenQueueRow>(KITCHEN_QUEUE, 'kitchen_queue', evolve, erase);

@@ -6,7 +6,9 @@ import { liveTables } from '../../projections/projection.js';
 import { cancelled, confirmed, iso, ORDER_ID, placed } from '../../../test/support/orders/order-fixtures.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { orderStreamId } from '../order-stream.js';
-import { orderDetailsProjection, type OrderDetailsRow } from './order-details.projection.js';
+import { createHmac } from 'node:crypto';
+import { CustomerDataErased } from '../../personal-data/personal-data-events.js';
+import { orderDetailsProjection, type OrderDetailsRow, type PhoneIndexer } from './order-details.projection.js';
 import { TableWriter } from '../../projections/table-writer.js';
 
 let position = 0;
@@ -39,7 +41,13 @@ function recording(fixture: DatabaseFixture, sent: string[]): Queryable {
 
 describe('order-details projection on PostgreSQL', () => {
   let fixture: DatabaseFixture;
-  const projection = orderDetailsProjection;
+  const hash = (text: string) => createHmac('sha256', 'test-index-key').update(text).digest();
+  const indexer: PhoneIndexer = {
+    customerIndex: (phone) => hash(`customer:${phone}`),
+    suffixIndex: (digits) => hash(`last4:${digits.slice(-4)}`),
+    phoneSuffix: (phone) => phone.replace(/\D/g, '').slice(-4),
+  };
+  const projection = orderDetailsProjection(indexer);
   const tables = liveTables(projection);
 
   beforeAll(async () => {
@@ -84,5 +92,43 @@ describe('order-details projection on PostgreSQL', () => {
     await projection.apply(new TableWriter(fixture.db.pool), [recorded(placed(), 1, id), recorded(confirmed(), 2, id)], tables);
     await projection.apply(new TableWriter(fixture.db.pool), [recorded(placed(), 1, id)], tables);
     expect(await row(id)).toMatchObject({ status: 'CONFIRMED', version: 2 });
+  });
+
+  it("erases a customer's fields in place on CustomerDataErased: same version, no index left, and a replay cannot bring them back", async () => {
+    const id = '66666666-6666-4666-8666-666666666666';
+    await projection.apply(new TableWriter(fixture.db.pool), [recorded(placed(), 1, id), recorded(confirmed(), 2, id)], tables);
+    const before = await row(id);
+    expect(before.phone_index).toEqual(expect.stringMatching(/^[0-9a-f]{64}$/));
+    position++;
+    const erasure: RecordedEvent = {
+      eventId: '00000000-0000-4000-8000-00000000ffff',
+      streamId: 'personal-data-erasure-x',
+      version: 1,
+      position,
+      transactionId: String(1000 + position),
+      type: 'CustomerDataErased',
+      storedSchemaVersion: 1,
+      occurredAt: iso(3),
+      metadata: {},
+      event: new CustomerDataErased({
+        erasureId: '00000000-0000-4000-8000-00000000fffe',
+        reason: 'request',
+        streamIds: [orderStreamId(id)],
+        keyIds: [],
+        erasedAt: iso(3),
+      }),
+    };
+    await projection.apply(new TableWriter(fixture.db.pool), [erasure], tables);
+    const after = await row(id);
+    expect(after).toEqual({
+      ...before,
+      customer: { name: '[erased]', phone: '[erased]', address: before.customer.address === null ? null : '[erased]' },
+      notes: before.notes === null ? null : '[erased]',
+      phone_index: null,
+      phone_suffix_index: null,
+      personal_data_erased: true,
+    });
+    await projection.apply(new TableWriter(fixture.db.pool), [recorded(placed(), 1, id)], tables);
+    expect(await row(id)).toEqual(after);
   });
 });

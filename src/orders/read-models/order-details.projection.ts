@@ -1,18 +1,21 @@
 import type { RecordedEvent } from '../../event-store/event-types.js';
 import type { OrderEvent } from '../domain/order-events.js';
 import { paymentStartsCooking } from '../domain/order-status.js';
-import { noRuleFor, RowPerOrderProjection } from './order-read-model.js';
+import { ERASED } from '../../personal-data/personal-data.js';
+import { noRuleFor, RowPerOrderProjection, type ErasableRow } from './order-read-model.js';
 
 export const ORDER_DETAILS = 'order-details';
 
 /** One row per order: everything GET /orders/{id} and the staff order list show. */
-export interface OrderDetailsRow {
+export interface OrderDetailsRow extends ErasableRow {
   order_id: string;
   status: string;
   payment_status: string;
   fulfilment: string;
   customer: { name: string; phone: string; address: string | null };
-  phone_digits: string;
+  /** Blind indexes (hex HMAC-SHA256) of the normalised phone number and of its last four digits: what staff search by. Null once erased. */
+  phone_index: string | null;
+  phone_suffix_index: string | null;
   items: {
     pizzaId: string;
     name: string;
@@ -45,11 +48,23 @@ export function phoneDigits(phone: string): string {
   return phone.replace(/\D/g, '');
 }
 
+/** The blind indexes of phone numbers (PersonalData's), as the read model stores them. */
+export interface PhoneIndexer {
+  customerIndex(phone: string): Buffer;
+  suffixIndex(digits: string): Buffer;
+  phoneSuffix(phone: string): string;
+}
+
 /**
  * How each event changes an order's row. Also used, on purpose, to rebuild an
- * order as it stood at an instant from its stream (GET /orders/{id}/state).
+ * order as it stood at an instant from its stream (GET /orders/{id}/state),
+ * where no index is needed.
  */
-export function evolveOrderDetails(row: OrderDetailsRow | undefined, recorded: RecordedEvent): OrderDetailsRow | undefined {
+export function evolveOrderDetails(
+  row: OrderDetailsRow | undefined,
+  recorded: RecordedEvent,
+  indexer?: PhoneIndexer,
+): OrderDetailsRow | undefined {
   const event = recorded.event as OrderEvent;
   if (row && recorded.version <= row.version) return row;
   const stamp = { version: recorded.version, last_position: recorded.position, updated_at: recorded.occurredAt };
@@ -61,7 +76,7 @@ export function evolveOrderDetails(row: OrderDetailsRow | undefined, recorded: R
       payment_status: 'UNPAID',
       fulfilment: d.fulfilment,
       customer: { name: d.customer.name, phone: d.customer.phone, address: d.customer.address },
-      phone_digits: phoneDigits(d.customer.phone),
+      ...phoneIndexes(d.customer.phone, indexer),
       items: d.items.map((item) => ({ ...item, toppings: [...item.toppings] })),
       notes: d.notes,
       subtotal_cents: d.subtotalCents,
@@ -79,6 +94,7 @@ export function evolveOrderDetails(row: OrderDetailsRow | undefined, recorded: R
       estimated_ready_at: null,
       ...stamp,
       updated_at: d.placedAt,
+      personal_data_erased: d.customer.phone === ERASED,
     };
   }
   if (!row) return undefined;
@@ -128,8 +144,36 @@ export function evolveOrderDetails(row: OrderDetailsRow | undefined, recorded: R
   }
 }
 
+function phoneIndexes(phone: string, indexer: PhoneIndexer | undefined): Pick<OrderDetailsRow, 'phone_index' | 'phone_suffix_index'> {
+  if (!indexer || phone === ERASED) return { phone_index: null, phone_suffix_index: null };
+  return {
+    phone_index: indexer.customerIndex(phone).toString('hex'),
+    phone_suffix_index: indexer.suffixIndex(indexer.phoneSuffix(phone)).toString('hex'),
+  };
+}
+
+/** The row once its customer is erased: their fields read "[erased]", the indexes go, nothing else changes. */
+export function eraseOrderDetails(row: OrderDetailsRow): OrderDetailsRow {
+  if (row.personal_data_erased) return row;
+  return {
+    ...row,
+    customer: { name: ERASED, phone: ERASED, address: row.customer.address === null ? null : ERASED },
+    notes: row.notes === null ? null : ERASED,
+    phone_index: null,
+    phone_suffix_index: null,
+    personal_data_erased: true,
+  };
+}
+
 /**
  * Every order as GET /orders/{id} and the lists show it: one row per order,
- * kept for good, replaced only by a newer version of itself.
+ * kept for good, replaced only by a newer version of itself (or by its erasure).
  */
-export const orderDetailsProjection = new RowPerOrderProjection<OrderDetailsRow>(ORDER_DETAILS, 'order_details', evolveOrderDetails);
+export function orderDetailsProjection(indexer: PhoneIndexer): RowPerOrderProjection<OrderDetailsRow> {
+  return new RowPerOrderProjection<OrderDetailsRow>(
+    ORDER_DETAILS,
+    'order_details',
+    (row, recorded) => evolveOrderDetails(row, recorded, indexer),
+    eraseOrderDetails,
+  );
+}

@@ -70,6 +70,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /orders/:id/dispatch': { courier: 'Luis' },
   'POST /orders/:id/cancel': { reason: 'changed my mind' },
   'POST /admin/webhooks': { url: 'https://hooks.pizzeria.invalid/x', eventTypes: ['*'], fromPosition: 0 },
+  'POST /admin/customers/erase': { phone: '+34 699 000 003' },
 };
 
 const VALID_QUERIES: Record<string, Array<[string, string]>> = {
@@ -91,6 +92,7 @@ const VALID_QUERIES: Record<string, Array<[string, string]>> = {
     ['minPosition', '1'],
   ],
   'GET /events/stream': [['lastEventId', '1']],
+  'GET /admin/customers/export': [['phone', '+34 699 000 003']],
 };
 
 export function baseline(route: RegisteredRoute, fixture: Fixture): Baseline {
