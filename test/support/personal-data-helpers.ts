@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { Database } from '../../src/database/database.js';
 import { PersonalData } from '../../src/personal-data/personal-data.js';
 import { waitUntil } from './projection-helpers.js';
 import { command, place, type Written } from './read-helpers.js';
+import { PG_BIN, startPostgres } from './replicated-postgres.js';
 import type { TestApp } from './test-app.js';
 
 const run = promisify(execFile);
@@ -58,7 +60,7 @@ export function encodingsOf(t: TestApp, customer: Customer): Array<[string, stri
   return forms;
 }
 
-const PG_DUMP = existsSync('/usr/lib/postgresql/15/bin/pg_dump') ? '/usr/lib/postgresql/15/bin/pg_dump' : 'pg_dump';
+const PG_DUMP = existsSync(join(PG_BIN, 'pg_dump')) ? join(PG_BIN, 'pg_dump') : 'pg_dump';
 
 /** pg_dump of the app's whole database, schema and data: what a backup would hold. */
 export async function dumpDatabase(t: TestApp): Promise<string> {
@@ -79,33 +81,40 @@ async function serverMajor(url: string): Promise<number> {
 
 /**
  * A database pg_dump can dump. pg_dump refuses a server newer than itself:
- * when the suite's server (the embedded one) is, the dump test runs its app on
- * the machine's PostgreSQL instead (PII_DUMP_DATABASE_URL, by default the local
- * server on 127.0.0.1:5432), in a database of its own. undefined: the suite's
- * own database will do.
+ * when the suite's server (the embedded PostgreSQL 18) is, the dump test runs
+ * its app on a PostgreSQL 15 server of its own, started from the same Debian
+ * binaries as pg_dump (or on PII_DUMP_DATABASE_URL's server, when set), in a
+ * database of its own. undefined: the suite's own database will do.
  */
 export async function dumpableDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
   const { stdout } = await run(PG_DUMP, ['--version']);
   const dumpMajor = Number(/(\d+)\./.exec(stdout)?.[1] ?? 0);
   if ((await serverMajor(process.env.TEST_DATABASE_URL!)) <= dumpMajor) return undefined;
-  const admin = new URL(process.env.PII_DUMP_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  if ((await serverMajor(admin.toString())) > dumpMajor) throw new Error(`No PostgreSQL server that ${PG_DUMP} (${dumpMajor}) can dump`);
-  const name = `pizzeria_test_dump_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const own = process.env.PII_DUMP_DATABASE_URL ? undefined : await startPostgres();
+  const admin = new URL(process.env.PII_DUMP_DATABASE_URL ?? own!.server.url('postgres'));
+  try {
+    if ((await serverMajor(admin.toString())) > dumpMajor) throw new Error(`No PostgreSQL server that ${PG_DUMP} (${dumpMajor}) can dump`);
+    const name = `pizzeria_test_dump_${randomBytes(4).toString('hex')}`;
+    const client = new pg.Client({ connectionString: admin.toString() });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${name}`);
+    await client.end();
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      drop: async () => {
+        if (own) return own.destroy();
+        const c = new pg.Client({ connectionString: admin.toString() });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  } catch (error) {
+    await own?.destroy();
+    throw error;
+  }
 }
 
 /** Waits until every projection has applied the log up to a position. */

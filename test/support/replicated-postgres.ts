@@ -195,6 +195,48 @@ export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
   }
 }
 
+/**
+ * One PostgreSQL 15 server of its own (no replica), on a free loopback port,
+ * for a test that needs Debian's server binaries and tools to match (pg_dump
+ * refuses a server newer than itself). Call destroy() in an afterAll.
+ */
+export async function startPostgres(): Promise<{ server: PgServer; destroy(): Promise<void> }> {
+  if (!existsSync(join(PG_BIN, 'initdb'))) {
+    throw new Error(`${PG_BIN}/initdb is missing: install Debian's postgresql-15 package (.ci/run does), or set REPLICA_PG_BIN`);
+  }
+  const root = mkdtempSync(join(tmpdir(), 'pizzeria-postgres-'));
+  const dataDir = join(root, 'data');
+  if (process.getuid?.() === 0) chownSync(root, uid('postgres'), gid('postgres'));
+  let running: PgServer | undefined;
+  // pg_ctl's server outlives this process: if it ends without destroy(), stop it on the way out.
+  const onExit = () => {
+    if (!running) return;
+    try {
+      execFileSync(...postgresCommand('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate']), { stdio: 'ignore', timeout: 10_000 });
+    } catch {
+      // already stopped
+    }
+  };
+  process.once('exit', onExit);
+  const destroy = async () => {
+    process.removeListener('exit', onExit);
+    await running?.stop('immediate').catch(() => undefined);
+    running = undefined;
+    await rm(root, { recursive: true, force: true });
+  };
+  try {
+    await asPostgres('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+    writeFileSync(join(dataDir, 'postgresql.auto.conf'), SERVER_OPTIONS.join('\n') + '\n');
+    const started = server('primary', dataDir, await freePort());
+    await started.start();
+    running = started;
+    return { server: started, destroy };
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+}
+
 function idOf(flag: '-u' | '-g', name: string): number {
   // Synchronous on purpose: called once, before anything else is started.
   return Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
