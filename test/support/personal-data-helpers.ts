@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,10 +13,16 @@ import type { TestApp } from './test-app.js';
 
 const run = promisify(execFile);
 
+const customerDigitsTaken = new Set<string>();
+
 /** A customer of their own per test, with words found nowhere else, so a dump can be searched for them. */
 export function uniqueCustomer(tag: string) {
-  // No 0 in the digits: a search by trailing digits that start with 0 is read as a national number.
-  const n = `${Date.now() % 100_000}${Math.floor(Math.random() * 1000)}`.padStart(8, '1').replace(/0/g, '7');
+  // Eight random digits, never one a test in this process had (several customers are made in the
+  // same millisecond, so no clock in it); no 0: trailing digits that start with 0 read as a national number.
+  let n: string;
+  do n = Array.from({ length: 8 }, () => randomInt(1, 10)).join('');
+  while (customerDigitsTaken.has(n));
+  customerDigitsTaken.add(n);
   const digits = `6${n.slice(-8)}`;
   return {
     name: `Zoë Ñandú-${tag}${n}`,
