@@ -167,7 +167,8 @@ export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
     started.push(replica);
 
     const waitForReplay = async (timeoutMs = 15_000) => {
-      const [{ lsn }] = await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+      // The insert position, not the write one: the test servers commit asynchronously, so a commit's record may still be in the WAL buffers.
+      const [{ lsn }] = await primary.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const [row] = await replica
